@@ -1,0 +1,2 @@
+package dev.custodian;
+public final class Main { public static void main(String[] a) {} }
