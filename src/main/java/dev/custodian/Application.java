@@ -1,0 +1,51 @@
+package dev.custodian;
+
+import dev.custodian.auth.AccessControl;
+import dev.custodian.auth.Tokens;
+import dev.custodian.config.Settings;
+import dev.custodian.db.Transactions;
+import dev.custodian.http.ProblemResponses;
+import dev.custodian.http.RequestIds;
+import dev.custodian.ops.OperationsRoutes;
+import dev.custodian.users.UserRoutes;
+import io.javalin.Javalin;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the unstarted HTTP server from settings, a migrated data source and a clock. Every
+ * route of the service is registered here, in one visible place; {@link Main} and the tests
+ * both call {@link #create}.
+ */
+public final class Application {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+
+    private Application() {
+    }
+
+    public static Javalin create(Settings settings, DataSource dataSource, Clock clock) {
+        var transactions = new Transactions(dataSource);
+        var tokens = new Tokens(transactions, clock);
+        var access = new AccessControl(tokens);
+
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.router.treatMultipleSlashesAsSingleSlash = true;
+            config.requestLogger.http((ctx, millis) -> log.debug("{} {} -> {} in {} ms",
+                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis)));
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        });
+        app.before(RequestIds::assign);
+        app.beforeMatched(access::check);
+        app.after(RequestIds::clear);
+        ProblemResponses.install(app);
+
+        new OperationsRoutes(transactions, dataSource, clock).register(app);
+        new UserRoutes(transactions, settings.defaultRegion()).register(app);
+        return app;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.custodian.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Reads typed values out of a string map, naming the variable in every error. */
+final class SettingReader {
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+
+    private final Map<String, String> values;
+
+    SettingReader(Map<String, String> values) {
+        this.values = values;
+    }
+
+    Optional<String> optional(String name) {
+        return Optional.ofNullable(values.get(name)).map(String::trim).filter(value -> !value.isEmpty());
+    }
+
+    String text(String name, String fallback) {
+        return optional(name).orElse(fallback);
+    }
+
+    int integer(String name, int fallback) {
+        String text = text(name, Integer.toString(fallback));
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new SettingsException(name + " must be a whole number, got '" + text + "'");
+        }
+    }
+
+    long bytes(String name, long fallback) {
+        return optional(name).map(text -> parseBytes(name, text)).orElse(fallback);
+    }
+
+    Optional<Duration> interval(String name, String fallback) {
+        return parseInterval(name, text(name, fallback));
+    }
+
+    static long parseBytes(String name, String text) {
+        var match = SIZE.matcher(text.trim());
+        if (!match.matches()) {
+            throw new SettingsException(name + " must be a size such as 1048576, 512k or 1m, got '" + text + "'");
+        }
+        long number = Long.parseLong(match.group(1));
+        String unit = match.group(2) == null ? "b" : match.group(2).toLowerCase(Locale.ROOT);
+        return switch (unit.charAt(0)) {
+            case 'k' -> number * 1024;
+            case 'm' -> number * 1024 * 1024;
+            default -> number;
+        };
+    }
+
+    /** "off" (or "0") disables; otherwise a number with a unit: ms, s, m, h or d. */
+    static Optional<Duration> parseInterval(String name, String text) {
+        String trimmed = text.trim();
+        if (trimmed.equalsIgnoreCase("off") || trimmed.equals("0")) {
+            return Optional.empty();
+        }
+        var match = INTERVAL.matcher(trimmed);
+        if (!match.matches() || Long.parseLong(match.group(1)) == 0) {
+            throw new SettingsException(name + " must be 'off' or an interval such as 30m, 6h or 1d, got '" + text + "'");
+        }
+        long number = Long.parseLong(match.group(1));
+        return Optional.of(switch (match.group(2).toLowerCase(Locale.ROOT)) {
+            case "ms" -> Duration.ofMillis(number);
+            case "s" -> Duration.ofSeconds(number);
+            case "m" -> Duration.ofMinutes(number);
+            case "h" -> Duration.ofHours(number);
+            default -> Duration.ofDays(number);
+        });
+    }
+}

@@ -1,0 +1,108 @@
+package dev.custodian.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the service can be told, as one immutable value. Built by {@link #fromEnvironment}
+ * from {@code CUSTODIAN_*} variables, with command-line flags layered on top by the caller.
+ * Thread-safe (immutable).
+ *
+ * @param httpHost      address to listen on ({@code CUSTODIAN_HTTP_HOST})
+ * @param httpPort      port to listen on, 0 for any free port ({@code CUSTODIAN_HTTP_PORT})
+ * @param databaseUrl   external PostgreSQL, or empty for the embedded one ({@code CUSTODIAN_DATABASE_URL})
+ * @param dataDir       embedded database, backups and the first admin token ({@code CUSTODIAN_DATA_DIR})
+ * @param maxBodyBytes  largest request body accepted ({@code CUSTODIAN_MAX_BODY})
+ * @param defaultRegion region for phone numbers written without a country code ({@code CUSTODIAN_DEFAULT_REGION})
+ * @param poolSize      database connections ({@code CUSTODIAN_DB_POOL_SIZE})
+ * @param backupDir     where backup files live ({@code CUSTODIAN_BACKUP_DIR}, default {@code <data dir>/backups})
+ * @param backupEvery   interval of scheduled backups, empty when off ({@code CUSTODIAN_BACKUP_EVERY})
+ * @param backupKeep    scheduled backups kept ({@code CUSTODIAN_BACKUP_KEEP})
+ */
+public record Settings(
+        String httpHost,
+        int httpPort,
+        Optional<DatabaseUrl> databaseUrl,
+        Path dataDir,
+        long maxBodyBytes,
+        String defaultRegion,
+        int poolSize,
+        Path backupDir,
+        Optional<Duration> backupEvery,
+        int backupKeep) {
+
+    public static final String HTTP_HOST = "CUSTODIAN_HTTP_HOST";
+    public static final String HTTP_PORT = "CUSTODIAN_HTTP_PORT";
+    public static final String DATABASE_URL = "CUSTODIAN_DATABASE_URL";
+    public static final String DATA_DIR = "CUSTODIAN_DATA_DIR";
+    public static final String MAX_BODY = "CUSTODIAN_MAX_BODY";
+    public static final String DEFAULT_REGION = "CUSTODIAN_DEFAULT_REGION";
+    public static final String POOL_SIZE = "CUSTODIAN_DB_POOL_SIZE";
+    public static final String BACKUP_DIR = "CUSTODIAN_BACKUP_DIR";
+    public static final String BACKUP_EVERY = "CUSTODIAN_BACKUP_EVERY";
+    public static final String BACKUP_KEEP = "CUSTODIAN_BACKUP_KEEP";
+
+    public Settings {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new SettingsException(HTTP_PORT + " must be a port number from 0 to 65535, got " + httpPort);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new SettingsException(MAX_BODY + " must be at least 1024 bytes, got " + maxBodyBytes);
+        }
+        if (!defaultRegion.matches("[A-Z]{2}")) {
+            throw new SettingsException(DEFAULT_REGION + " must be an ISO 3166-1 alpha-2 code such as US, got '" + defaultRegion + "'");
+        }
+        if (poolSize < 1 || poolSize > 200) {
+            throw new SettingsException(POOL_SIZE + " must be from 1 to 200, got " + poolSize);
+        }
+        if (backupKeep < 1) {
+            throw new SettingsException(BACKUP_KEEP + " must be at least 1, got " + backupKeep);
+        }
+    }
+
+    /** Reads settings from environment variables, using the documented default for each one missing. */
+    public static Settings fromEnvironment(Map<String, String> env) {
+        var reader = new SettingReader(env);
+        Path dataDir = Path.of(reader.text(DATA_DIR, "./custodian-data"));
+        return new Settings(
+                reader.text(HTTP_HOST, "127.0.0.1"),
+                reader.integer(HTTP_PORT, 8080),
+                reader.optional(DATABASE_URL).map(url -> DatabaseUrl.parse(DATABASE_URL, url)),
+                dataDir,
+                reader.bytes(MAX_BODY, 1024 * 1024),
+                reader.text(DEFAULT_REGION, "US").toUpperCase(Locale.ROOT),
+                reader.integer(POOL_SIZE, 16),
+                reader.optional(BACKUP_DIR).map(Path::of).orElse(dataDir.resolve("backups")),
+                reader.interval(BACKUP_EVERY, "24h"),
+                reader.integer(BACKUP_KEEP, 7));
+    }
+
+    public Settings withHttp(String host, int port) {
+        return new Settings(host, port, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
+                backupDir, backupEvery, backupKeep);
+    }
+
+    public Settings withDatabaseUrl(Optional<DatabaseUrl> url) {
+        return new Settings(httpHost, httpPort, url, dataDir, maxBodyBytes, defaultRegion, poolSize,
+                backupDir, backupEvery, backupKeep);
+    }
+
+    public Settings withDataDir(Path dir) {
+        return new Settings(httpHost, httpPort, databaseUrl, dir, maxBodyBytes, defaultRegion, poolSize,
+                backupDir.startsWith(dataDir) ? dir.resolve(dataDir.relativize(backupDir)) : backupDir,
+                backupEvery, backupKeep);
+    }
+
+    public Settings withBackups(Path dir, Optional<Duration> every, int keep) {
+        return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
+                dir, every, keep);
+    }
+
+    public Settings withMaxBodyBytes(long bytes) {
+        return new Settings(httpHost, httpPort, databaseUrl, dataDir, bytes, defaultRegion, poolSize,
+                backupDir, backupEvery, backupKeep);
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Settings from the environment and the command line, validated once at start.
+ */
+package dev.custodian.config;

@@ -1,0 +1,77 @@
+package dev.custodian.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.custodian.config.DatabaseUrl;
+import dev.custodian.config.Settings;
+import java.nio.file.Path;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database the service runs on: a connection pool over an external server, or over the
+ * embedded one it starts under the data directory. Migrated on open. Close it once, at the
+ * end: the pool is closed first, then the embedded server is stopped. Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final Optional<EmbeddedDatabase> embedded;
+
+    private Database(HikariDataSource pool, Optional<EmbeddedDatabase> embedded) {
+        this.pool = pool;
+        this.embedded = embedded;
+    }
+
+    /** Connects (starting the embedded server when no URL is configured) and runs migrations. */
+    public static Database open(Settings settings) {
+        Optional<EmbeddedDatabase> embedded = settings.databaseUrl().isPresent()
+                ? Optional.empty()
+                : Optional.of(EmbeddedDatabase.start(settings.dataDir().resolve("postgres")));
+        try {
+            DatabaseUrl url = settings.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
+            log.info("database: {}", url);
+            HikariDataSource pool = pool(url, settings.poolSize());
+            Migrations.run(pool);
+            return new Database(pool, embedded);
+        } catch (RuntimeException e) {
+            embedded.ifPresent(EmbeddedDatabase::close);
+            throw e;
+        }
+    }
+
+    static HikariDataSource pool(DatabaseUrl url, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("custodian");
+        config.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(size, 4));
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(30_000);
+        // Statements are prepared on the server after their first use; the JSON written by a
+        // request travels as a text parameter and is cast in SQL.
+        config.addDataSourceProperty("prepareThreshold", "1");
+        config.addDataSourceProperty("ApplicationName", "custodian");
+        return new HikariDataSource(config);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** The embedded server's data directory, when this database is embedded. */
+    public Optional<Path> embeddedDirectory() {
+        return embedded.map(EmbeddedDatabase::directory);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        embedded.ifPresent(EmbeddedDatabase::close);
+    }
+}

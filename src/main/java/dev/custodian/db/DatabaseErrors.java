@@ -1,0 +1,110 @@
+package dev.custodian.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.http.ApiException;
+import dev.custodian.http.Json;
+import dev.custodian.http.ProblemType;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SQLSTATE codes to API errors, in one place and by code, never by message text.
+ * PostgreSQL's codes: https://www.postgresql.org/docs/current/errcodes-appendix.html; the
+ * guards' own codes are documented in docs/guards.md.
+ */
+public final class DatabaseErrors {
+    /** Raised by the key-loss guard: an UPDATE would remove keys from data. */
+    public static final String KEY_LOSS = "CU001";
+    /** Raised by the bulk guard: one statement touches more rows than the transaction confirmed. */
+    public static final String BULK = "CU002";
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String CHECK_VIOLATION = "23514";
+    private static final String SERIALIZATION_FAILURE = "40001";
+    private static final String DEADLOCK_DETECTED = "40P01";
+    private static final String CONNECTION_CLASS = "08";
+    private static final String ADMIN_SHUTDOWN = "57P01";
+    private static final String CANNOT_CONNECT_NOW = "57P03";
+
+    private DatabaseErrors() {
+    }
+
+    static boolean isRetryable(SQLException e) {
+        return SERIALIZATION_FAILURE.equals(e.getSQLState()) || DEADLOCK_DETECTED.equals(e.getSQLState());
+    }
+
+    /** The API error for a database failure; unknown failures become an unchecked exception (a 500). */
+    public static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || state.startsWith(CONNECTION_CLASS)
+                || state.equals(ADMIN_SHUTDOWN) || state.equals(CANNOT_CONNECT_NOW)) {
+            log.warn("database unavailable: {}", e.toString());
+            return new ApiException(ProblemType.UNAVAILABLE, "the database cannot be reached right now; retry shortly");
+        }
+        return switch (state) {
+            case UNIQUE_VIOLATION -> uniqueViolation(e);
+            case KEY_LOSS -> keyLoss(e);
+            case BULK -> {
+                log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());
+                yield new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
+            }
+            case CHECK_VIOLATION -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
+                    + constraint(e));
+            case SERIALIZATION_FAILURE, DEADLOCK_DETECTED -> new ApiException(ProblemType.UNAVAILABLE,
+                    "the database is busy with conflicting writes; retry shortly");
+            default -> new IllegalStateException("database error, SQLSTATE " + state, e);
+        };
+    }
+
+    private static ApiException uniqueViolation(SQLException e) {
+        String constraint = constraint(e);
+        if (constraint.equals("users_email_key")) {
+            return new ApiException(ProblemType.CONFLICT, "the email address is already used by another user",
+                    List.of(new ApiException.FieldError("/email", "already used by another user")), Map.of());
+        }
+        return new ApiException(ProblemType.CONFLICT, "the value is already taken (" + constraint + ")");
+    }
+
+    /**
+     * The guard's DETAIL is JSON naming the user and the lost paths. Reaching it through the
+     * API means the service's own loss check missed something, so it is logged loudly.
+     */
+    private static ApiException keyLoss(SQLException e) {
+        log.error("the key-loss guard refused a write of the service: {}", e.getMessage());
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        JsonNode detail = server == null || server.getDetail() == null ? null : parseDetail(server.getDetail());
+        JsonNode lost = detail == null ? null : detail.get("lost");
+        return new ApiException(ProblemType.DATA_LOSS_REFUSED,
+                "the write would drop data it does not name"
+                        + (lost == null ? "" : ": " + String.join(", ", textValues(lost)))
+                        + "; name what to remove, or send If-Match with the current version",
+                List.of(), lost == null ? Map.of() : Map.of("lost", lost));
+    }
+
+    private static List<String> textValues(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    private static JsonNode parseDetail(String detail) {
+        try {
+            return Json.parseTrusted(detail);
+        } catch (IllegalStateException notJson) {
+            return null;
+        }
+    }
+
+    private static String constraint(SQLException e) {
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getConstraint() != null) {
+            return p.getServerErrorMessage().getConstraint();
+        }
+        return "unknown constraint";
+    }
+}

@@ -1,0 +1,104 @@
+package dev.custodian.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The one way the service talks to the database. {@link #write} runs work in a transaction
+ * that first declares its {@link WriteContext} to the triggers; {@link #autocommit} runs on an
+ * autocommit connection. Both translate SQL failures through {@link DatabaseErrors}, and both
+ * retry a serialization failure or deadlock a bounded number of times. Thread-safe.
+ */
+public final class Transactions {
+    private static final int ATTEMPTS = 3;
+    private static final String DECLARE = """
+            SELECT set_config('custodian.actor', ?, true),
+                   set_config('custodian.request_id', ?, true),
+                   set_config('custodian.op', ?, true),
+                   set_config('custodian.allow_removal', ?, true),
+                   set_config('custodian.allow_rows', ?, true)
+            """;
+
+    private final DataSource dataSource;
+
+    public Transactions(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Unit of work on a connection; may throw SQLException, which is translated. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    public <T> T write(WriteContext context, Work<T> work) {
+        return withRetries(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    declare(connection, context);
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            }
+        });
+    }
+
+    /** Runs work in a transaction that is always rolled back: for dry runs and checks. */
+    public <T> T rehearse(WriteContext context, Work<T> work) {
+        return withRetries(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    declare(connection, context);
+                    return work.run(connection);
+                } finally {
+                    connection.rollback();
+                }
+            }
+        });
+    }
+
+    public <T> T autocommit(Work<T> work) {
+        return withRetries(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                return work.run(connection);
+            }
+        });
+    }
+
+    /** Declares the context with SET LOCAL semantics: it ends with the transaction. */
+    public static void declare(Connection connection, WriteContext context) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(DECLARE)) {
+            statement.setString(1, context.actor());
+            statement.setString(2, context.requestId());
+            statement.setString(3, context.op() == null ? "" : context.op());
+            statement.setString(4, context.allowRemoval() ? "on" : "off");
+            statement.setString(5, Long.toString(context.allowRows()));
+            statement.execute();
+        }
+    }
+
+    private interface Attempt<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T withRetries(Attempt<T> attempt) {
+        for (int tries = 1; ; tries++) {
+            try {
+                return attempt.run();
+            } catch (SQLException e) {
+                if (tries < ATTEMPTS && DatabaseErrors.isRetryable(e)) {
+                    continue;
+                }
+                throw DatabaseErrors.translate(e);
+            }
+        }
+    }
+}

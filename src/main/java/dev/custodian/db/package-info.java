@@ -1,0 +1,5 @@
+/**
+ * The connection to PostgreSQL: embedded or external server, pool, migrations, the one
+ * transaction helper, and the translation of SQLSTATE codes into API errors.
+ */
+package dev.custodian.db;

@@ -1,0 +1,76 @@
+package dev.custodian.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON configuration of the service: strict on input (no duplicate keys, at most
+ * {@value #MAX_DEPTH} levels of nesting, no trailing content, numbers kept exact) and plain on
+ * output. Thread-safe.
+ */
+public final class Json {
+    public static final int MAX_DEPTH = 64;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private Json() {
+    }
+
+    /** Parses a request body, turning every syntax problem into a 400 that says where it is. */
+    public static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw new ApiException(ProblemType.MALFORMED_JSON, "the request body is empty; send a JSON document");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new ApiException(ProblemType.MALFORMED_JSON,
+                    "the JSON nests deeper than " + MAX_DEPTH + " levels");
+        } catch (JsonProcessingException e) {
+            throw new ApiException(ProblemType.MALFORMED_JSON, "the body is not valid JSON: " + describe(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses JSON the service or the database produced; a failure here is a bug, not bad input. */
+    public static JsonNode parseTrusted(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON could not be read", e);
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write JSON", e);
+        }
+    }
+
+    private static String describe(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        int cut = message.indexOf('\n');
+        String first = cut < 0 ? message : message.substring(0, cut);
+        var location = e.getLocation();
+        return location == null ? first
+                : first + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+}

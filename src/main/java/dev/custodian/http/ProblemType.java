@@ -1,0 +1,77 @@
+package dev.custodian.http;
+
+/**
+ * Every kind of error a client can see, with its HTTP status and its {@code /problems/<slug>}
+ * type URI (RFC 9457 section 3.1.1). The description is served at that URI.
+ */
+public enum ProblemType {
+    MALFORMED_JSON(400, "Malformed JSON",
+            "The body is not valid JSON, nests deeper than 64 levels, or repeats a key within one object."),
+    MALFORMED_PATCH(400, "Malformed patch",
+            "The JSON Patch (RFC 6902) is not an array of well-formed operations."),
+    UNAUTHORIZED(401, "Unauthorized",
+            "The request needs an 'Authorization: Bearer <token>' header with a valid token."),
+    FORBIDDEN(403, "Forbidden",
+            "The token is valid but its role is too low for this request (read < write < admin)."),
+    NOT_FOUND(404, "Not found",
+            "No resource at this address, or the user does not exist (or did not exist at that time)."),
+    METHOD_NOT_ALLOWED(405, "Method not allowed",
+            "The resource exists but does not support this HTTP method."),
+    CONFLICT(409, "Conflict",
+            "The request conflicts with current data, for example an email address another user has."),
+    TEST_FAILED(409, "Test failed",
+            "A 'test' operation of the JSON Patch did not match; nothing was changed."),
+    REVERT_CONFLICT(409, "Revert conflict",
+            "A later change touched the same paths as the change to undo; nothing was changed."),
+    DATA_LOSS_REFUSED(409, "Data loss refused",
+            "The write would drop data it does not name. Remove keys explicitly (null in a merge patch,"
+                    + " 'remove' in a JSON Patch), or send If-Match with the current version to show you"
+                    + " have seen what you overwrite."),
+    PRECONDITION_FAILED(412, "Precondition failed",
+            "If-Match does not match the current version: someone else changed the resource. Read it again."),
+    PAYLOAD_TOO_LARGE(413, "Payload too large",
+            "The body is larger than the server accepts (CUSTODIAN_MAX_BODY)."),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type",
+            "The Content-Type is not one this request accepts."),
+    VALIDATION(422, "Validation failed",
+            "The request is well-formed but some values (in the body, the query or a header) are invalid;"
+                    + " see 'errors', each with the path of the value and what is expected."),
+    BACKUP_INVALID(422, "Backup invalid",
+            "The backup file is missing, truncated, corrupted, or of a format this version cannot read."),
+    PRECONDITION_REQUIRED(428, "Precondition required",
+            "This request replaces data and needs If-Match with the current version (the ETag)."),
+    INTERNAL(500, "Internal error",
+            "The server failed unexpectedly. The log has the details under the request id."),
+    UNAVAILABLE(503, "Service unavailable",
+            "The database cannot be reached right now. Retry after the number of seconds in Retry-After.");
+
+    private final int status;
+    private final String title;
+    private final String description;
+
+    ProblemType(int status, String title, String description) {
+        this.status = status;
+        this.title = title;
+        this.description = description;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public String slug() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    public String uri() {
+        return "/problems/" + slug();
+    }
+}

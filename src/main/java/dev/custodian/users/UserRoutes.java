@@ -1,0 +1,176 @@
+package dev.custodian.users;
+
+import dev.custodian.auth.AccessControl;
+import dev.custodian.auth.Role;
+import dev.custodian.db.Transactions;
+import dev.custodian.db.WriteContext;
+import dev.custodian.http.ApiException;
+import dev.custodian.http.Bodies;
+import dev.custodian.http.Json;
+import dev.custodian.http.Preconditions;
+import dev.custodian.http.RequestIds;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * HTTP routes of the user resource. Handlers parse the request, call one write or read, and
+ * render the result; errors travel as exceptions to the problem mapper. Thread-safe.
+ */
+public final class UserRoutes {
+    private static final int DEFAULT_LIMIT = 50;
+    private static final int MAX_LIMIT = 500;
+
+    private final Transactions transactions;
+    private final UserStore store;
+    private final UserWrites writes;
+    private final UserValidator validator;
+
+    public UserRoutes(Transactions transactions, String defaultRegion) {
+        this.transactions = transactions;
+        this.store = new UserStore();
+        this.validator = new UserValidator(new PhoneNumbers(defaultRegion));
+        this.writes = new UserWrites(transactions, store, validator);
+    }
+
+    public void register(Javalin app) {
+        app.post("/users", this::create, Role.WRITE);
+        app.get("/users", this::list, Role.READ);
+        app.get("/users/{id}", this::read, Role.READ);
+        app.patch("/users/{id}", this::patch, Role.WRITE);
+        app.put("/users/{id}", this::replace, Role.WRITE);
+        app.delete("/users/{id}", this::delete, Role.WRITE);
+        app.post("/phone-number/update/{id}", this::updatePhone, Role.WRITE);
+    }
+
+    private void create(Context ctx) {
+        WriteOutcome outcome = writes.create(writeRequest(ctx), Bodies.json(ctx));
+        if (!respondIfDryRun(ctx, outcome)) {
+            ctx.header("Location", "/users/" + outcome.after().id());
+            respond(ctx.status(201), outcome.after());
+        }
+    }
+
+    private void read(Context ctx) {
+        long id = userId(ctx);
+        StoredUser user = transactions.autocommit(connection -> store.read(connection, id))
+                .orElseThrow(() -> UserWrites.notFound(id));
+        respond(ctx, user);
+    }
+
+    private void list(Context ctx) {
+        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        long after = cursor(ctx);
+        String email = ctx.queryParam("email");
+        List<StoredUser> page = transactions.autocommit(connection -> store.list(connection, after, email, limit + 1));
+        boolean more = page.size() > limit;
+        List<StoredUser> items = more ? page.subList(0, limit) : page;
+        String next = more ? Json.write(Long.toString(items.get(items.size() - 1).id())) : "null";
+        String body = "{\"items\":[" + String.join(",", items.stream().map(StoredUser::json).toList())
+                + "],\"next\":" + next + "}";
+        ctx.contentType(Bodies.JSON).result(body);
+    }
+
+    private void patch(Context ctx) {
+        String type = Bodies.mediaType(ctx);
+        WriteRequest request = writeRequest(ctx);
+        long id = userId(ctx);
+        WriteOutcome outcome;
+        if (Bodies.JSON_PATCH.equals(type)) {
+            outcome = writes.jsonPatch(request, id, jsonOf(ctx));
+        } else if (type == null || Bodies.MERGE_PATCH.equals(type) || Bodies.JSON.equals(type)) {
+            outcome = writes.mergePatch(request, id, jsonOf(ctx));
+        } else {
+            throw Bodies.unsupported(type, Set.of(Bodies.MERGE_PATCH, Bodies.JSON, Bodies.JSON_PATCH));
+        }
+        respondToWrite(ctx, outcome);
+    }
+
+    private void replace(Context ctx) {
+        respondToWrite(ctx, writes.replace(writeRequest(ctx), userId(ctx), Bodies.json(ctx)));
+    }
+
+    private void delete(Context ctx) {
+        WriteOutcome outcome = writes.delete(writeRequest(ctx), userId(ctx));
+        if (!respondIfDryRun(ctx, outcome)) {
+            ctx.status(204);
+        }
+    }
+
+    private void updatePhone(Context ctx) {
+        String phone = validator.phoneNumber(Bodies.jsonObject(ctx));
+        var patch = Json.MAPPER.createObjectNode();
+        patch.putObject("data").put("phone", phone);
+        respondToWrite(ctx, writes.mergePatch(writeRequest(ctx), userId(ctx), patch));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode jsonOf(Context ctx) {
+        return Json.parse(ctx.bodyAsBytes());
+    }
+
+    private void respondToWrite(Context ctx, WriteOutcome outcome) {
+        if (!respondIfDryRun(ctx, outcome)) {
+            respond(ctx, outcome.after());
+        }
+    }
+
+    private static boolean respondIfDryRun(Context ctx, WriteOutcome outcome) {
+        if (!Preconditions.dryRun(ctx)) {
+            return false;
+        }
+        ctx.contentType(Bodies.JSON).result(outcome.dryRunReport());
+        return true;
+    }
+
+    private static void respond(Context ctx, StoredUser user) {
+        Preconditions.etag(ctx, user.version());
+        ctx.contentType(Bodies.JSON).result(user.json());
+    }
+
+    static WriteRequest writeRequest(Context ctx) {
+        var context = WriteContext.of(AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx));
+        return new WriteRequest(context, Preconditions.ifMatch(ctx), Preconditions.dryRun(ctx));
+    }
+
+    static long userId(Context ctx) {
+        String text = ctx.pathParam("id");
+        try {
+            long id = Long.parseLong(text);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw ApiException.notFound("no user '" + text + "': user ids are positive whole numbers");
+    }
+
+    private static long cursor(Context ctx) {
+        String after = ctx.queryParam("after");
+        if (after == null || after.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(after);
+        } catch (NumberFormatException e) {
+            throw ApiException.validation("after", "must be the 'next' value of the previous page, got '" + after + "'");
+        }
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw ApiException.validation(name, "must be a whole number from " + min + " to " + max + ", got '" + text + "'");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.custodian.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.custodian.testing.HttpResponse;
+import dev.custodian.testing.TestDatabase;
+import dev.custodian.testing.TestServer;
+import dev.custodian.testing.TestSql;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.util.Set;
+import dev.custodian.db.Transactions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bearer tokens and roles: read < write < admin; health and problem pages are open. */
+class AccessControlTest {
+    private final TestServer server = TestServer.shared();
+
+    @Test
+    void missingOrWrongTokenIs401() {
+        HttpResponse missing = server.request("GET", "/users").token(null).send();
+        HttpResponse wrong = server.request("GET", "/users").token("cus_not-a-real-token").send();
+        HttpResponse notBearer = server.request("GET", "/users").header("Authorization", "Basic abc").send();
+
+        for (HttpResponse response : new HttpResponse[] {missing, wrong, notBearer}) {
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.contentType()).isEqualTo("application/problem+json");
+            assertThat(response.json().get("type").asText()).isEqualTo("/problems/unauthorized");
+        }
+    }
+
+    @Test
+    void readRoleCannotWriteAndNothingIsWritten() {
+        long before = TestSql.count(server.dataSource(), "SELECT count(*) FROM users");
+
+        HttpResponse response = server.request("POST", "/users").token(server.readToken)
+                .json("{\"name\": \"R\", \"email\": \"r" + System.nanoTime() + "@example.com\"}").send();
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.json().get("type").asText()).isEqualTo("/problems/forbidden");
+        assertThat(TestSql.count(server.dataSource(), "SELECT count(*) FROM users")).isEqualTo(before);
+        assertThat(server.request("GET", "/users?limit=1").token(server.readToken).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void healthIsOpen() {
+        HttpResponse response = server.request("GET", "/health").token(null).send();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("database").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void tokensAreStoredOnlyAsHashes() {
+        assertThat(TestSql.count(server.dataSource(), "SELECT count(*) FROM api_tokens WHERE token_sha256 = ?",
+                server.writeToken)).isZero();
+        assertThat(TestSql.count(server.dataSource(), "SELECT count(*) FROM api_tokens WHERE token_sha256 = ?",
+                Tokens.sha256(server.writeToken))).isOne();
+    }
+
+    @Test
+    void firstAdminTokenIsWrittenOwnerOnlyAndOnlyOnce(@TempDir Path dataDir) throws Exception {
+        Tokens tokens = new Tokens(new Transactions(TestDatabase.fresh()), Clock.systemUTC());
+
+        String token = FirstAdminToken.ensure(tokens, dataDir).orElseThrow();
+
+        Path file = dataDir.resolve("admin-token");
+        assertThat(Files.readString(file).trim()).isEqualTo(token);
+        assertThat(Files.getPosixFilePermissions(file))
+                .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        assertThat(tokens.find(token).orElseThrow().role()).isEqualTo(Role.ADMIN);
+        assertThat(FirstAdminToken.ensure(tokens, dataDir)).isEmpty();
+        assertThat(Files.readString(file).trim()).isEqualTo(token);
+    }
+}

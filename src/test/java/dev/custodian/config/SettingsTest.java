@@ -1,0 +1,61 @@
+package dev.custodian.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Settings settings = Settings.fromEnvironment(Map.of());
+
+        assertThat(settings.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(settings.httpPort()).isEqualTo(8080);
+        assertThat(settings.databaseUrl()).isEmpty();
+        assertThat(settings.dataDir()).isEqualTo(Path.of("./custodian-data"));
+        assertThat(settings.maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(settings.defaultRegion()).isEqualTo("US");
+        assertThat(settings.backupDir()).isEqualTo(Path.of("./custodian-data/backups"));
+        assertThat(settings.backupEvery()).contains(Duration.ofHours(24));
+        assertThat(settings.backupKeep()).isEqualTo(7);
+    }
+
+    @Test
+    void postgresUrlsBecomeJdbcUrlsWithCredentials() {
+        DatabaseUrl full = DatabaseUrl.parse("X", "postgresql://app:s%40cret@db.example:6543/users?sslmode=require");
+        DatabaseUrl noPassword = DatabaseUrl.parse("X", "postgres://root@127.0.0.1/test");
+        DatabaseUrl jdbc = DatabaseUrl.parse("X", "jdbc:postgresql://h/db?user=u");
+
+        assertThat(full).isEqualTo(new DatabaseUrl("jdbc:postgresql://db.example:6543/users?sslmode=require",
+                Optional.of("app"), Optional.of("s@cret")));
+        assertThat(noPassword).isEqualTo(new DatabaseUrl("jdbc:postgresql://127.0.0.1/test", Optional.of("root"), Optional.empty()));
+        assertThat(jdbc.jdbcUrl()).isEqualTo("jdbc:postgresql://h/db?user=u");
+        assertThat(full.toString()).doesNotContain("cret");
+    }
+
+    @Test
+    void badValuesNameTheVariable() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_HTTP_PORT", "eighty")))
+                .hasMessageContaining("CUSTODIAN_HTTP_PORT");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_DATABASE_URL", "mysql://x")))
+                .hasMessageContaining("CUSTODIAN_DATABASE_URL");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_EVERY", "sometimes")))
+                .hasMessageContaining("CUSTODIAN_BACKUP_EVERY");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_DEFAULT_REGION", "USA")))
+                .hasMessageContaining("CUSTODIAN_DEFAULT_REGION");
+    }
+
+    @Test
+    void sizesAndIntervalsHaveUnits() {
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_MAX_BODY", "2m")).maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_EVERY", "off")).backupEvery()).isEmpty();
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_EVERY", "90s")).backupEvery())
+                .contains(Duration.ofSeconds(90));
+    }
+}

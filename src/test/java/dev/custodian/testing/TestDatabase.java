@@ -1,0 +1,118 @@
+package dev.custodian.testing;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.custodian.config.DatabaseUrl;
+import dev.custodian.db.Migrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Real PostgreSQL for tests: the server named by {@code CUSTODIAN_TEST_DATABASE_URL}, or else
+ * an embedded server started once per test run. {@link #shared()} is one migrated database
+ * for tests that keep to their own rows; {@link #fresh()} is a new, empty, migrated database
+ * for tests that touch whole tables. Thread-safe.
+ */
+public final class TestDatabase {
+    public static final String URL_VARIABLE = "CUSTODIAN_TEST_DATABASE_URL";
+
+    private static Server server;
+    private static DataSource shared;
+
+    private TestDatabase() {
+    }
+
+    /** Where the test databases live: a JDBC URL template ending in a database name, and credentials. */
+    private record Server(String baseUrl, Optional<String> user, Optional<String> password) {
+        String urlFor(String database) {
+            int slash = baseUrl.lastIndexOf('/');
+            int query = baseUrl.indexOf('?', slash);
+            return baseUrl.substring(0, slash + 1) + database + (query < 0 ? "" : baseUrl.substring(query));
+        }
+
+        Connection connect(String database) throws SQLException {
+            Properties properties = new Properties();
+            user.ifPresent(u -> properties.setProperty("user", u));
+            password.ifPresent(p -> properties.setProperty("password", p));
+            return DriverManager.getConnection(urlFor(database), properties);
+        }
+    }
+
+    public static synchronized DataSource shared() {
+        if (shared == null) {
+            shared = fresh();
+        }
+        return shared;
+    }
+
+    /** A new migrated database with no users; its pool is closed when the JVM exits. */
+    public static synchronized DataSource fresh() {
+        Server at = server();
+        String name = "custodian_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = at.connect("postgres"); var statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create test database " + name, e);
+        }
+        HikariDataSource pool = pool(at, name);
+        Migrations.run(pool);
+        Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
+        return pool;
+    }
+
+    /** A connection URL and credentials for the given data source's database, for a plain JDBC client. */
+    public static DatabaseUrl urlOf(DataSource dataSource) {
+        HikariDataSource pool = (HikariDataSource) dataSource;
+        return new DatabaseUrl(pool.getJdbcUrl(), Optional.ofNullable(pool.getUsername()),
+                Optional.ofNullable(pool.getPassword()));
+    }
+
+    private static HikariDataSource pool(Server at, String database) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(at.urlFor(database));
+        at.user().ifPresent(config::setUsername);
+        at.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(20);
+        config.setMinimumIdle(0);
+        return new HikariDataSource(config);
+    }
+
+    private static Server server() {
+        if (server == null) {
+            String url = System.getenv(URL_VARIABLE);
+            server = url == null || url.isBlank() ? embedded() : external(url);
+        }
+        return server;
+    }
+
+    private static Server external(String url) {
+        DatabaseUrl parsed = DatabaseUrl.parse(URL_VARIABLE, url);
+        return new Server(parsed.jdbcUrl(), parsed.user(), parsed.password());
+    }
+
+    private static Server embedded() {
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres)));
+            return new Server(postgres.getJdbcUrl("postgres", "postgres"), Optional.of("postgres"), Optional.empty());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL for tests", e);
+        }
+    }
+
+    private static void closeQuietly(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException ignored) {
+            // the JVM is exiting; the temporary directory goes with it
+        }
+    }
+}
