@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,7 +130,7 @@ class JsonPointerTest {
 
     @Test
     void tokensCannotBeChangedFromOutside() {
-        List<String> tokens = new java.util.ArrayList<>(List.of("a"));
+        List<String> tokens = new ArrayList<>(List.of("a"));
         JsonPointer pointer = JsonPointer.of(tokens);
         tokens.add("b");
 
