@@ -24,7 +24,9 @@ public final class DataLoss {
      */
     public static List<JsonPointer> lostPaths(JsonNode before, JsonNode after) {
         List<JsonPointer> lost = new ArrayList<>();
-        collect(JsonPointer.ROOT, Objects.requireNonNull(before, "before"), Objects.requireNonNull(after, "after"), lost);
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(after, "after");
+        collect(JsonPointer.ROOT, before, after, lost);
         return List.copyOf(lost);
     }
 

@@ -26,7 +26,9 @@ public final class JsonDiff {
      */
     public static ArrayNode diff(JsonNode before, JsonNode after) {
         ArrayNode ops = JsonNodeFactory.instance.arrayNode();
-        diffInto(JsonPointer.ROOT, Objects.requireNonNull(before, "before"), Objects.requireNonNull(after, "after"), ops);
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(after, "after");
+        diffInto(JsonPointer.ROOT, before, after, ops);
         return ops;
     }
 

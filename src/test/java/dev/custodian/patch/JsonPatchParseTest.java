@@ -128,7 +128,8 @@ class JsonPatchParseTest {
 
     @Test
     void parsingNeverMutatesItsInput() {
-        JsonNode ops = Json.parse("[{\"op\":\"test\",\"path\":\"/a\",\"value\":[1,{\"b\":null}]},{\"op\":\"remove\",\"path\":\"/a\"}]");
+        JsonNode ops = Json.parse("[{\"op\":\"test\",\"path\":\"/a\",\"value\":[1,{\"b\":null}]},"
+            + "{\"op\":\"remove\",\"path\":\"/a\"}]");
         JsonNode before = ops.deepCopy();
 
         JsonPatch.parse(ops);

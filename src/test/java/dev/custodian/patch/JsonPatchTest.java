@@ -79,7 +79,8 @@ class JsonPatchTest {
 
     @Test
     void addInsertsAtTheStartAndAtTheEndOfAnArray() {
-        String patch = "[{\"op\":\"add\",\"path\":\"/0\",\"value\":\"first\"},{\"op\":\"add\",\"path\":\"/3\",\"value\":\"last\"}]";
+        String patch = "[{\"op\":\"add\",\"path\":\"/0\",\"value\":\"first\"},"
+            + "{\"op\":\"add\",\"path\":\"/3\",\"value\":\"last\"}]";
 
         assertThat(apply("[1,2]", patch)).isEqualTo(Json.parse("[\"first\",1,2,\"last\"]"));
     }
@@ -104,7 +105,8 @@ class JsonPatchTest {
     @Test
     void addUnderAScalarIsNotFound() {
         assertFails(() -> apply("{\"a\":\"text\"}", "[{\"op\":\"add\",\"path\":\"/a/b\",\"value\":1}]"),
-            Reason.PATH_NOT_FOUND, "/a/b", "operation 0 (add): cannot add at /a/b: its parent /a is a string, not an object or array");
+            Reason.PATH_NOT_FOUND, "/a/b",
+            "operation 0 (add): cannot add at /a/b: its parent /a is a string, not an object or array");
     }
 
     @Test
@@ -232,7 +234,8 @@ class JsonPatchTest {
     @Test
     void applyNeverMutatesTheDocumentOrThePatch() {
         JsonNode doc = Json.parse("{\"a\":{\"b\":1},\"list\":[1,2,3],\"m\":{\"x\":1}}");
-        JsonNode ops = Json.parse("[{\"op\":\"remove\",\"path\":\"/a/b\"},{\"op\":\"add\",\"path\":\"/list/1\",\"value\":{\"v\":1}},"
+        JsonNode ops = Json.parse("[{\"op\":\"remove\",\"path\":\"/a/b\"},"
+            + "{\"op\":\"add\",\"path\":\"/list/1\",\"value\":{\"v\":1}},"
             + "{\"op\":\"move\",\"from\":\"/m\",\"path\":\"/a/m\"},{\"op\":\"replace\",\"path\":\"/list/0\",\"value\":[0]}]");
         JsonNode docBefore = doc.deepCopy();
         JsonNode opsBefore = ops.deepCopy();
@@ -259,7 +262,8 @@ class JsonPatchTest {
     @Test
     void operationsExposeWhatWasParsed() {
         JsonPatch patch = JsonPatch.parse(Json.parse(
-            "[{\"op\":\"move\",\"from\":\"/a\",\"path\":\"/b\",\"value\":\"ignored\"},{\"op\":\"add\",\"path\":\"/c\",\"value\":null}]"));
+            "[{\"op\":\"move\",\"from\":\"/a\",\"path\":\"/b\",\"value\":\"ignored\"},"
+                + "{\"op\":\"add\",\"path\":\"/c\",\"value\":null}]"));
 
         assertThat(patch.operations()).containsExactly(
             new JsonPatch.Operation("move", JsonPointer.parse("/b"), JsonPointer.parse("/a"), null),
@@ -269,7 +273,8 @@ class JsonPatchTest {
     @Test
     void removalsAreRemovePathsAndMoveSources() {
         JsonPatch patch = JsonPatch.parse(Json.parse("[{\"op\":\"remove\",\"path\":\"/data/phone\"},"
-            + "{\"op\":\"move\",\"from\":\"/data/old\",\"path\":\"/data/new\"},{\"op\":\"copy\",\"from\":\"/x\",\"path\":\"/y\"},"
+            + "{\"op\":\"move\",\"from\":\"/data/old\",\"path\":\"/data/new\"},"
+            + "{\"op\":\"copy\",\"from\":\"/x\",\"path\":\"/y\"},"
             + "{\"op\":\"replace\",\"path\":\"/data/name\",\"value\":\"Ann\"},{\"op\":\"remove\",\"path\":\"/tags/0\"}]"));
 
         assertThat(patch.removals()).containsExactly(
