@@ -22,6 +22,21 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT replace(replace(key, '~', '~0'), '/', '~1')
 $$;
 
+-- Whether one cheap look shows that replacing old by new loses nothing: the documents are
+-- equal, or old is an object of scalars only (the usual profile: phone, address, country,
+-- ...) whose every key is still in new. It answers from C functions alone, no query and no
+-- PL/pgSQL, so the key-loss trigger can ask it in its WHEN clause, where PostgreSQL inlines
+-- it. false means "look closer", not "something is lost".
+--   (old || new) = new  holds exactly when every key of old is a key of new: the
+--                       concatenation takes new's values, so only a missing key shows.
+CREATE FUNCTION custodian_keeps_keys_at_a_glance(old jsonb, new jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT old IS NOT DISTINCT FROM new
+        OR jsonb_typeof(old) = 'object' AND jsonb_typeof(new) = 'object'
+           AND NOT jsonb_path_exists(old, 'strict $.* ? (@.type() == "object" || @.type() == "array")', '{}', true)
+           AND (old || new) = new
+$$;
+
 -- What replacing old by new would drop: the JSON Pointers of every place that holds data in
 -- old and no longer exists in new, outermost only (a removed object is named, not each key
 -- inside it). Paths are rooted at the user document, where data lives at /data, so they read
@@ -33,9 +48,8 @@ $$;
 -- The guard uses this function; operators can run it to see what an UPDATE would remove:
 --   SELECT id, custodian_lost_paths(data, data - 'address') FROM users WHERE ...
 --
--- Cost: the walk visits only the members of old, and descends only into objects and arrays
--- whose value changed; the common write (a key added, a scalar changed) is one pass over the
--- top-level members of old with no recursion and no intermediate documents.
+-- Cost: an object of scalars is settled at a glance (above); otherwise the walk visits only
+-- the members of old and descends only into objects and arrays whose value changed.
 CREATE FUNCTION custodian_lost_paths(old jsonb, new jsonb, at text DEFAULT '/data') RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -43,7 +57,8 @@ DECLARE
     lost text[] := '{}';
     part record;
 BEGIN
-    IF old_kind IS DISTINCT FROM 'object' AND old_kind IS DISTINCT FROM 'array' OR old = new THEN
+    IF old_kind IS DISTINCT FROM 'object' AND old_kind IS DISTINCT FROM 'array'
+       OR custodian_keeps_keys_at_a_glance(old, new) THEN
         RETURN lost;
     END IF;
     -- new -> key (or new -> index) is NULL when that place is gone from new, including when
@@ -69,9 +84,9 @@ END $$;
 COMMENT ON FUNCTION custodian_lost_paths(jsonb, jsonb, text) IS
     'JSON Pointers (rooted at the user document, data at /data) of what replacing old by new would remove; the key-loss guard refuses an UPDATE when this is not empty. See docs/guards.md.';
 
--- The key-loss guard. Reached only when data changed and the transaction did not declare the
--- removal (the trigger's WHEN clause), so an UPDATE that leaves data alone (a soft delete, a
--- new name) never enters PL/pgSQL for it.
+-- The key-loss guard. Reached only when the trigger's WHEN clause could not settle the row:
+-- an UPDATE that leaves data alone (a soft delete, a new name), that changes scalars or adds
+-- keys in a flat document, or that declared the removal never enters PL/pgSQL for it.
 CREATE FUNCTION custodian_guard_key_loss() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -105,7 +120,7 @@ END $$;
 CREATE TRIGGER users_40_guard_key_loss
     BEFORE UPDATE ON users
     FOR EACH ROW
-    WHEN (OLD.data IS DISTINCT FROM NEW.data
+    WHEN (NOT custodian_keeps_keys_at_a_glance(OLD.data, NEW.data)
           AND current_setting('custodian.allow_removal', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION custodian_guard_key_loss();
 
