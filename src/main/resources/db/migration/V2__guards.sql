@@ -56,6 +56,7 @@ DECLARE
     old_kind text := jsonb_typeof(old);
     lost text[] := '{}';
     part record;
+    deeper text;
 BEGIN
     IF old_kind IS DISTINCT FROM 'object' AND old_kind IS DISTINCT FROM 'array'
        OR custodian_keeps_keys_at_a_glance(old, new) THEN
@@ -75,8 +76,15 @@ BEGIN
          WHERE p.now IS NULL
             OR jsonb_typeof(p.was) IN ('object', 'array') AND p.was <> p.now
     LOOP
-        lost := CASE WHEN part.now IS NULL THEN lost || part.path
-                     ELSE lost || custodian_lost_paths(part.was, part.now, part.path) END;
+        -- Paths are appended one by one: PL/pgSQL appends in place only for "lost := lost ||
+        -- element", which keeps the walk linear when thousands of array elements are lost.
+        IF part.now IS NULL THEN
+            lost := lost || part.path;
+        ELSE
+            FOREACH deeper IN ARRAY custodian_lost_paths(part.was, part.now, part.path) LOOP
+                lost := lost || deeper;
+            END LOOP;
+        END IF;
     END LOOP;
     RETURN lost;
 END $$;

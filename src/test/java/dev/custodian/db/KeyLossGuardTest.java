@@ -7,12 +7,14 @@ import static dev.custodian.db.ForeignClient.refusal;
 import static dev.custodian.db.ForeignClient.run;
 import static dev.custodian.db.ForeignClient.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestSql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -191,6 +193,27 @@ class KeyLossGuardTest {
         JsonNode detail = detailJson(error);
         assertThat(textValues(detail.get("lost"))).isEqualTo(first20);
         assertThat(detail.get("more").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void emptyingALongArrayIsRefusedPromptlyWithEveryLostElementCounted() {
+        long id = insertUser(db, "Long", "{}");
+        TestSql.execute(db, """
+                UPDATE users SET data = jsonb_build_object('tags', (SELECT jsonb_agg(i) FROM generate_series(1, 20000) i),
+                                                           'visits', (SELECT jsonb_agg(jsonb_build_object('at', i))
+                                                                        FROM generate_series(1, 5000) i))
+                 WHERE id = ?""", id);
+
+        // Collecting the paths must stay linear: quadratic appends took minutes for this many.
+        ServerErrorMessage error = assertTimeout(Duration.ofSeconds(20), () -> refusal(db, """
+                UPDATE users SET data = jsonb_build_object('tags', '[]'::jsonb,
+                                                           'visits', (SELECT jsonb_agg('{}'::jsonb) FROM generate_series(1, 5000)))
+                 WHERE id = ?""", id));
+
+        JsonNode detail = detailJson(error);
+        assertThat(detail.get("lost")).hasSize(20);
+        assertThat(detail.get("lost").get(0).asText()).isEqualTo("/data/tags/0");
+        assertThat(detail.get("more").asInt()).isEqualTo(25_000 - 20);
     }
 
     @Test
