@@ -153,6 +153,25 @@ class RollbackTest {
     }
 
     @Test
+    void runningTheSameRollbackAgainChangesNothing() throws Exception {
+        List<Long> users = createUsers(2);
+        History.ok(server.mergePatch("/users/" + users.get(0), "{\"data\": {\"kept\": true}}"));
+        Instant from = databaseNow();
+        damage(users);
+        String body = "{\"from\": \"" + from + "\", \"to\": \"" + databaseNow() + "\", \"source\": \"sql\"}";
+        assertThat(rollBack(body).get("usersAffected").asInt()).isEqualTo(2);
+        List<JsonNode> rolledBack = users.stream().map(id -> TestSql.user(database, id)).toList();
+
+        JsonNode again = rollBack(body);
+
+        assertThat(again.get("usersAffected").asInt()).isZero();
+        assertThat(again.get("changesUndone").asInt()).isZero();
+        assertThat(again.get("conflicts")).isNotEmpty();
+        assertThat(users.stream().map(id -> TestSql.user(database, id)).toList()).isEqualTo(rolledBack);
+        assertThat(rolledBack.get(0).at("/data/kept").asBoolean()).isTrue();
+    }
+
+    @Test
     void dryRunsReportTheRollbackAndChangeNothing() throws Exception {
         List<Long> users = createUsers(5);
         Instant from = databaseNow();
