@@ -65,7 +65,8 @@ class RevertTest {
         long id = History.create(server, "{\"name\": \"Ann\", \"email\": \"" + History.uniqueEmail()
                 + "\", \"data\": {\"address\": {\"street\": \"1 Main\", \"city\": \"Oslo\"}, \"phone\": \"+14155550000\"}}");
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"address\": {\"city\": \"Bergen\"}, \"phone\": \"+14155550001\"}}"));
-        History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"address\": \"Bergen, somewhere\"}}"));
+        History.ok(server.request("PATCH", "/users/" + id).ifMatch(2)
+                .body("application/merge-patch+json", "{\"data\": {\"address\": \"Bergen, somewhere\"}}").send());
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"phone\": \"+14155550002\"}}"));
         JsonNode before = TestSql.user(server.dataSource(), id);
         long changes = History.changeCount(server.dataSource(), id);
