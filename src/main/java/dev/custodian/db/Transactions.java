@@ -34,32 +34,30 @@ public final class Transactions {
     }
 
     public <T> T write(WriteContext context, Work<T> work) {
+        return inTransaction(context, work, true);
+    }
+
+    /** Runs work in a transaction that is always rolled back: for dry runs and checks. */
+    public <T> T rehearse(WriteContext context, Work<T> work) {
+        return inTransaction(context, work, false);
+    }
+
+    private <T> T inTransaction(WriteContext context, Work<T> work, boolean commit) {
         return withRetries(() -> {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
                     declare(connection, context);
                     T result = work.run(connection);
-                    connection.commit();
+                    if (commit) {
+                        connection.commit();
+                    } else {
+                        connection.rollback();
+                    }
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
                     throw e;
-                }
-            }
-        });
-    }
-
-    /** Runs work in a transaction that is always rolled back: for dry runs and checks. */
-    public <T> T rehearse(WriteContext context, Work<T> work) {
-        return withRetries(() -> {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    declare(connection, context);
-                    return work.run(connection);
-                } finally {
-                    connection.rollback();
                 }
             }
         });
