@@ -242,6 +242,18 @@ class HistoryCaptureTest {
         assertThat(server.request("GET", "/users/" + id + "/history").token(server.readToken).send().status()).isEqualTo(200);
     }
 
+    @Test
+    void theHistoryRoutesAreDescribedInOpenApi() {
+        JsonNode paths = History.ok(server.request("GET", "/openapi.json").token(server.readToken).send()).json().get("paths");
+
+        assertThat(paths.at("/~1users~1{id}~1history/get/x-role").asText()).isEqualTo("read");
+        assertThat(paths.at("/~1users~1{id}~1revert/post/x-role").asText()).isEqualTo("write");
+        assertThat(paths.at("/~1admin~1rollback/post/x-role").asText()).isEqualTo("admin");
+        List<String> readParameters = new ArrayList<>();
+        paths.at("/~1users~1{id}/get/parameters").forEach(parameter -> readParameters.add(parameter.get("name").asText()));
+        assertThat(readParameters).contains("version", "asOf");
+    }
+
     private static List<Long> versions(JsonNode page) {
         List<Long> versions = new ArrayList<>();
         page.get("items").forEach(item -> versions.add(item.get("version").asLong()));
