@@ -8,6 +8,7 @@ import dev.custodian.db.Transactions;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
 import dev.custodian.http.ProblemType;
+import dev.custodian.patch.JsonDiff;
 import dev.custodian.patch.PatchException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,7 +47,7 @@ final class Reverts {
             report.put("dryRun", true);
             report.set("before", beforeJson == null ? NullNode.instance : Json.parseTrusted(beforeJson));
             report.set("after", afterJson == null ? NullNode.instance : Json.parseTrusted(afterJson));
-            report.set("changes", dev.custodian.patch.JsonDiff.diff(before, after));
+            report.set("changes", JsonDiff.diff(before, after));
             return Json.write(report);
         }
     }

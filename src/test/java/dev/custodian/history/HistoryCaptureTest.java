@@ -3,6 +3,7 @@ package dev.custodian.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.http.Json;
 import dev.custodian.patch.JsonPatch;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
@@ -261,7 +262,7 @@ class HistoryCaptureTest {
     }
 
     private static JsonNode randomObject(Random random, int depth) {
-        var object = dev.custodian.http.Json.MAPPER.createObjectNode();
+        var object = Json.MAPPER.createObjectNode();
         int size = random.nextInt(5);
         for (int i = 0; i < size; i++) {
             String key = List.of("a", "b", "c", "d/e", "f~g").get(random.nextInt(5));

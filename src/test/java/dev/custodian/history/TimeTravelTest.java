@@ -9,6 +9,7 @@ import dev.custodian.testing.TestSql;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ class TimeTravelTest {
         long id = History.createIncidentUser(server);
         JsonNode current = History.ok(server.get("/users/" + id)).json();
         Instant created = Instant.parse(current.get("createdAt").asText());
-        String inParis = created.atOffset(java.time.ZoneOffset.ofHours(1)).toString();
+        String inParis = created.atOffset(ZoneOffset.ofHours(1)).toString();
 
         HttpResponse encoded = server.get("/users/" + id + "?asOf=" + URLEncoder.encode(inParis, StandardCharsets.UTF_8));
         HttpResponse plusAsSpace = server.get("/users/" + id + "?asOf=" + inParis.replace("+", "%20"));
