@@ -4,6 +4,7 @@ import dev.custodian.auth.AccessControl;
 import dev.custodian.auth.Tokens;
 import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
+import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
@@ -46,6 +47,7 @@ public final class Application {
 
         new OperationsRoutes(transactions, dataSource, clock).register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
+        new HistoryRoutes(transactions).register(app);
         return app;
     }
 }
