@@ -113,6 +113,21 @@ class PartialUpdateTest {
         assertThat(stored.at("/data/address").asText()).isEqualTo("2 High St");
     }
 
+    @Test
+    void dataNestedDeeperThanRequestsMayStillBeChangedAndReadBack() {
+        long id = Users.createIncidentUser(server);
+        String deep = "{\"a\": ".repeat(100) + "1" + "}".repeat(100);
+        TestSql.execute(server.dataSource(), "UPDATE users SET data = data || jsonb_build_object('deep', ?::jsonb) WHERE id = ?",
+                deep, id);
+
+        HttpResponse patched = server.jsonPatch("/users/" + id, "[{\"op\": \"add\", \"path\": \"/data/note\", \"value\": \"x\"}]");
+        HttpResponse past = server.get("/users/" + id + "?version=2");
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(past.status()).as(past.body()).isEqualTo(200);
+        assertThat(TestSql.user(server.dataSource(), id).at("/data/note").asText()).isEqualTo("x");
+    }
+
     static void assertOnlyPhoneChanged(JsonNode before, JsonNode after, String phone) {
         assertThat(after.at("/data/phone").asText()).isEqualTo(phone);
         var expected = before.deepCopy();
