@@ -6,6 +6,7 @@ import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
+import dev.custodian.http.Params;
 import dev.custodian.http.Json;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
@@ -42,9 +43,9 @@ public final class HistoryRoutes {
     }
 
     private void history(Context ctx) {
-        long id = RequestParams.userId(ctx);
-        int limit = RequestParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-        long before = RequestParams.version(ctx, "before").orElse(Long.MAX_VALUE);
+        long id = Params.id(ctx, "user");
+        int limit = Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+        long before = Params.positive(ctx, "before", "a version number").orElse(Long.MAX_VALUE);
         List<HistoryStore.Entry> page = transactions.autocommit(connection -> {
             var entries = store.page(connection, id, before, limit + 1);
             if (entries.isEmpty() && !store.known(connection, id)) {
@@ -64,7 +65,7 @@ public final class HistoryRoutes {
                 .withOp("revert").allowingRemoval();
         OptionalLong ifMatch = Preconditions.ifMatch(ctx);
         boolean dryRun = Preconditions.dryRun(ctx);
-        RevertRequest request = RevertRequest.parse(RequestParams.userId(ctx), Bodies.jsonObject(ctx), context, ifMatch, dryRun);
+        RevertRequest request = RevertRequest.parse(Params.id(ctx, "user"), Bodies.jsonObject(ctx), context, ifMatch, dryRun);
         Reverts.Outcome outcome = reverts.revert(request);
         if (dryRun) {
             ctx.contentType(Bodies.JSON).result(outcome.dryRunReport());
