@@ -6,8 +6,9 @@ import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
-import dev.custodian.http.Params;
 import dev.custodian.http.Json;
+import dev.custodian.http.Pages;
+import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
 import io.javalin.Javalin;
@@ -53,11 +54,7 @@ public final class HistoryRoutes {
             }
             return entries;
         });
-        boolean more = page.size() > limit;
-        List<HistoryStore.Entry> items = more ? page.subList(0, limit) : page;
-        String next = more ? Json.write(Long.toString(items.get(items.size() - 1).version())) : "null";
-        ctx.contentType(Bodies.JSON).result("{\"items\":[" + String.join(",", items.stream().map(HistoryStore.Entry::json).toList())
-                + "],\"next\":" + next + "}");
+        Pages.respond(ctx, page, limit, HistoryStore.Entry::json, HistoryStore.Entry::version);
     }
 
     private void revert(Context ctx) {

@@ -7,6 +7,7 @@ import dev.custodian.db.WriteContext;
 import dev.custodian.history.PastVersions;
 import dev.custodian.http.Bodies;
 import dev.custodian.http.Json;
+import dev.custodian.http.Pages;
 import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
@@ -71,12 +72,7 @@ public final class UserRoutes {
         long after = Params.positive(ctx, "after", "the 'next' value of the previous page").orElse(0);
         String email = ctx.queryParam("email");
         List<StoredUser> page = transactions.autocommit(connection -> store.list(connection, after, email, limit + 1));
-        boolean more = page.size() > limit;
-        List<StoredUser> items = more ? page.subList(0, limit) : page;
-        String next = more ? Json.write(Long.toString(items.get(items.size() - 1).id())) : "null";
-        String body = "{\"items\":[" + String.join(",", items.stream().map(StoredUser::json).toList())
-                + "],\"next\":" + next + "}";
-        ctx.contentType(Bodies.JSON).result(body);
+        Pages.respond(ctx, page, limit, StoredUser::json, StoredUser::id);
     }
 
     private void patch(Context ctx) {
