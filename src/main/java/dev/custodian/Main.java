@@ -81,20 +81,42 @@ public final class Main {
         public Integer call() throws InterruptedException {
             Settings base = database.settings();
             Settings settings = base.withHttp(host == null ? base.httpHost() : host, port == null ? base.httpPort() : port);
+            checkCanListen(settings);
             Database db = Database.open(settings);
             FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir())
                     .ifPresent(token -> System.out.println("Created the first admin token (also in "
                             + settings.dataDir().resolve(FirstAdminToken.FILE_NAME) + "):\n" + token));
             Javalin app = Application.create(settings, db.dataSource(), Clock.systemUTC());
             var stopped = new CountDownLatch(1);
+            // SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish (Jetty's graceful
+            // stop, bounded by the stop timeout), then close the pool and the embedded server.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.stop();
-                db.close();
-                stopped.countDown();
+                try {
+                    app.stop();
+                } finally {
+                    db.close();
+                    stopped.countDown();
+                }
             }, "custodian-shutdown"));
             app.start(settings.httpHost(), settings.httpPort());
             stopped.await();
             return 0;
+        }
+    }
+
+    /**
+     * Fails fast, with a message naming the setting, when the address is taken: Jetty's own
+     * failure is reported only after the database has started, and obscured by its stop.
+     */
+    static void checkCanListen(Settings settings) {
+        if (settings.httpPort() == 0) {
+            return;
+        }
+        try (var socket = new java.net.ServerSocket()) {
+            socket.bind(new java.net.InetSocketAddress(settings.httpHost(), settings.httpPort()));
+        } catch (java.io.IOException e) {
+            throw new SettingsException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
+                    + " (" + e.getMessage() + "); choose another with --port or CUSTODIAN_HTTP_PORT");
         }
     }
 

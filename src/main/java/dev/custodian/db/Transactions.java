@@ -9,7 +9,7 @@ import javax.sql.DataSource;
  * The one way the service talks to the database. {@link #write} runs work in a transaction
  * that first declares its {@link WriteContext} to the triggers; {@link #snapshot} runs
  * read-only work in one consistent snapshot; {@link #autocommit} runs on an autocommit
- * connection. Both translate SQL failures through {@link DatabaseErrors}, and both
+ * connection. All translate SQL failures through {@link DatabaseErrors}, and all
  * retry a serialization failure or deadlock a bounded number of times. Thread-safe.
  */
 public final class Transactions {
@@ -35,32 +35,30 @@ public final class Transactions {
     }
 
     public <T> T write(WriteContext context, Work<T> work) {
+        return inTransaction(context, work, true);
+    }
+
+    /** Runs work in a transaction that is always rolled back: for dry runs and checks. */
+    public <T> T rehearse(WriteContext context, Work<T> work) {
+        return inTransaction(context, work, false);
+    }
+
+    private <T> T inTransaction(WriteContext context, Work<T> work, boolean commit) {
         return withRetries(() -> {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
                     declare(connection, context);
                     T result = work.run(connection);
-                    connection.commit();
+                    if (commit) {
+                        connection.commit();
+                    } else {
+                        connection.rollback();
+                    }
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
                     throw e;
-                }
-            }
-        });
-    }
-
-    /** Runs work in a transaction that is always rolled back: for dry runs and checks. */
-    public <T> T rehearse(WriteContext context, Work<T> work) {
-        return withRetries(() -> {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                try {
-                    declare(connection, context);
-                    return work.run(connection);
-                } finally {
-                    connection.rollback();
                 }
             }
         });

@@ -48,7 +48,10 @@ public final class OperationsRoutes {
     }
 
     private void health(Context ctx) {
-        transactions.autocommit(connection -> connection.isValid(2) ? 1 : null);
+        boolean up = transactions.autocommit(connection -> connection.isValid(2));
+        if (!up) {
+            throw new ApiException(ProblemType.UNAVAILABLE, "the database does not answer");
+        }
         ctx.contentType(Bodies.JSON).result("{\"status\":\"ok\",\"database\":\"up\"}");
     }
 

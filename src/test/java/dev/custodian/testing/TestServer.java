@@ -35,14 +35,13 @@ public final class TestServer implements AutoCloseable {
     public final String writeToken;
     public final String readToken;
 
-    private TestServer(Javalin app, DataSource dataSource, Tokens tokens) {
+    private TestServer(Javalin app, DataSource dataSource, String adminToken, String writeToken, String readToken) {
         this.app = app;
         this.dataSource = dataSource;
         this.baseUrl = "http://127.0.0.1:" + app.port();
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        this.adminToken = tokens.create("admin-" + suffix, Role.ADMIN);
-        this.writeToken = tokens.create("writer-" + suffix, Role.WRITE);
-        this.readToken = tokens.create("reader-" + suffix, Role.READ);
+        this.adminToken = adminToken;
+        this.writeToken = writeToken;
+        this.readToken = readToken;
     }
 
     public static synchronized TestServer shared() {
@@ -54,10 +53,22 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on port 0 over {@code dataSource}, with settings adjusted by {@code tweak}. */
     public static TestServer start(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak) {
+        Javalin app = launch(dataSource, tweak);
+        Tokens tokens = new Tokens(new Transactions(dataSource), Clock.systemUTC());
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        return new TestServer(app, dataSource, tokens.create("admin-" + suffix, Role.ADMIN),
+                tokens.create("writer-" + suffix, Role.WRITE), tokens.create("reader-" + suffix, Role.READ));
+    }
+
+    /** A server over a database that may be unreachable: no tokens are created. */
+    public static TestServer startWithoutTokens(DataSource dataSource) {
+        return new TestServer(launch(dataSource, settings -> settings), dataSource, null, null, null);
+    }
+
+    private static Javalin launch(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak) {
         Settings settings = tweak.apply(Settings.fromEnvironment(Map.of(Settings.DATA_DIR, temporaryDirectory().toString()))
                 .withHttp("127.0.0.1", 0));
-        Javalin app = Application.create(settings, dataSource, Clock.systemUTC()).start(settings.httpHost(), 0);
-        return new TestServer(app, dataSource, new Tokens(new Transactions(dataSource), Clock.systemUTC()));
+        return Application.create(settings, dataSource, Clock.systemUTC()).start(settings.httpHost(), 0);
     }
 
     public DataSource dataSource() {
