@@ -25,7 +25,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The command line: {@code serve}, {@code token create}, {@code backup ...}. Parses, then calls the application. */
 @Command(name = "custodian", mixinStandardHelpOptions = true,
@@ -34,7 +36,12 @@ import picocli.CommandLine.Parameters;
 public final class Main {
 
     public static void main(String[] args) {
-        var commandLine = new CommandLine(new Main())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parser with its error handling: usage errors exit 2, refused operations exit 1. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, line, parsed) -> {
                     if (e instanceof SettingsException || e instanceof IllegalArgumentException) {
                         line.getErr().println("custodian: " + e.getMessage());
@@ -46,7 +53,6 @@ public final class Main {
                     }
                     throw e;
                 });
-        System.exit(commandLine.execute(args));
     }
 
     /** Options every command that touches the database shares; each overrides its variable. */
@@ -168,9 +174,13 @@ public final class Main {
         @Mixin
         DatabaseOptions database = new DatabaseOptions();
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
-            System.out.println(withBackups(database, backups -> backups.create(BackupKind.MANUAL)).toPrettyString());
+            var created = withBackups(database, backups -> backups.create(BackupKind.MANUAL));
+            spec.commandLine().getOut().println(created.toPrettyString());
             return 0;
         }
     }
@@ -180,11 +190,15 @@ public final class Main {
         @Mixin
         DatabaseOptions database = new DatabaseOptions();
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
             var page = withBackups(database, backups -> backups.list(Integer.MAX_VALUE - 1, null));
-            System.out.printf("%-40s %-9s %-27s %10s %10s %12s%n", "id", "kind", "created", "users", "changes", "bytes");
-            page.get("items").forEach(item -> System.out.println(item.has("problem")
+            var out = spec.commandLine().getOut();
+            out.printf("%-40s %-9s %-27s %10s %10s %12s%n", "id", "kind", "created", "users", "changes", "bytes");
+            page.get("items").forEach(item -> out.println(item.has("problem")
                     ? String.format("%-40s invalid: %s", item.get("id").asText(), item.get("problem").asText())
                     : String.format("%-40s %-9s %-27s %10d %10d %12d", item.get("id").asText(), item.get("kind").asText(),
                             item.get("createdAt").asText(), item.get("users").asLong(), item.get("changes").asLong(),
@@ -199,15 +213,19 @@ public final class Main {
         @Mixin
         DatabaseOptions database = new DatabaseOptions();
 
+        @Spec
+        CommandSpec spec;
+
         @Parameters(paramLabel = "ID", description = "the backup's id (its file name without .backup.gz)")
         String id;
 
         @Override
         public Integer call() {
             VerificationReport report = withBackups(database, backups -> backups.verify(id));
-            report.checks().forEach(check -> System.out.printf("%-6s %-18s %s%n", check.ok() ? "ok" : "FAILED",
+            var out = spec.commandLine().getOut();
+            report.checks().forEach(check -> out.printf("%-6s %-18s %s%n", check.ok() ? "ok" : "FAILED",
                     check.name(), check.detail()));
-            System.out.println(report.ok() ? "backup " + id + " is valid" : "backup " + id + " is INVALID");
+            out.println(report.ok() ? "backup " + id + " is valid" : "backup " + id + " is INVALID");
             return report.ok() ? 0 : 1;
         }
     }
@@ -217,6 +235,9 @@ public final class Main {
     static final class BackupRestore implements Callable<Integer> {
         @Mixin
         DatabaseOptions database = new DatabaseOptions();
+
+        @Spec
+        CommandSpec spec;
 
         @Parameters(paramLabel = "ID", description = "the backup's id (its file name without .backup.gz)")
         String id;
@@ -231,7 +252,7 @@ public final class Main {
         public Integer call() {
             var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
             var report = withBackups(database, backups -> backups.restore(id, context, userId, dryRun));
-            System.out.println(report.toJson().toPrettyString());
+            spec.commandLine().getOut().println(report.toJson().toPrettyString());
             return 0;
         }
     }
