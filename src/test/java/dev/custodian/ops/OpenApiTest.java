@@ -1,0 +1,39 @@
+package dev.custodian.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.testing.HttpResponse;
+import dev.custodian.testing.TestServer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAPI document describes every route the server answers, with the role it needs. */
+class OpenApiTest {
+    private final TestServer server = TestServer.shared();
+
+    @Test
+    void everyRouteIsDescribed() {
+        HttpResponse response = server.request("GET", "/openapi.json").token(server.readToken).send();
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode paths = response.json().get("paths");
+        for (String route : List.of("post /users", "get /users", "get /users/{id}", "patch /users/{id}",
+                "put /users/{id}", "delete /users/{id}", "post /phone-number/update/{id}", "get /health",
+                "get /metrics", "get /openapi.json", "get /problems/{slug}")) {
+            String[] parts = route.split(" ");
+            assertThat(paths.at("/" + parts[1].replace("/", "~1") + "/" + parts[0] + "/x-role").asText())
+                    .as(route).isIn("open", "read", "write", "admin");
+        }
+    }
+
+    @Test
+    void metricsCountResponsesByStatus() {
+        server.get("/users/999999999");
+
+        JsonNode metrics = server.request("GET", "/metrics").token(server.readToken).send().json();
+
+        assertThat(metrics.at("/responsesByStatus/404").asLong()).isPositive();
+        assertThat(metrics.at("/databaseConnections/max").asInt()).isPositive();
+    }
+}
