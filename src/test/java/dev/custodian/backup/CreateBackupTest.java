@@ -116,4 +116,17 @@ class CreateBackupTest {
         assertThat(asWriter.status()).isEqualTo(403);
         assertThat(asReader.status()).isEqualTo(403);
     }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryBackupRouteAsAdminOnly() {
+        JsonNode paths = fixture.server.request("GET", "/openapi.json").token(fixture.server.readToken).send().json()
+                .get("paths");
+
+        for (String route : new String[] {"post /admin/backups", "get /admin/backups", "get /admin/backups/{id}",
+                "post /admin/backups/{id}/verify", "post /admin/backups/{id}/restore"}) {
+            String[] parts = route.split(" ");
+            assertThat(paths.at("/" + parts[1].replace("/", "~1") + "/" + parts[0] + "/x-role").asText()).as(route)
+                    .isEqualTo("admin");
+        }
+    }
 }
