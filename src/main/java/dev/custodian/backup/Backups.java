@@ -3,6 +3,7 @@ package dev.custodian.backup;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +62,8 @@ public final class Backups {
         List<String> ids = files.ids().stream().filter(id -> after == null || id.compareTo(after) < 0).toList();
         ObjectNode page = Json.MAPPER.createObjectNode();
         var items = page.putArray("items");
-        ids.stream().limit(limit).forEach(id -> items.add(listItem(id)));
+        // A file pruned or removed between listing the folder and reading it is left out.
+        ids.stream().limit(limit).map(this::listItem).flatMap(Optional::stream).forEach(items::add);
         if (ids.size() > limit) {
             page.put("next", ids.get(limit - 1));
         } else {
@@ -142,7 +145,16 @@ public final class Backups {
         return pruned;
     }
 
-    private ObjectNode listItem(String id) {
+    private Optional<ObjectNode> listItem(String id) {
+        try {
+            return Optional.of(itemOf(id));
+        } catch (ApiException | UncheckedIOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /** The representation, or for a file whose manifest cannot be read, its id, size and problem. */
+    private ObjectNode itemOf(String id) {
         try {
             return show(id);
         } catch (InvalidBackupException e) {
