@@ -4,20 +4,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The tables a backup holds, in file order, with the key their rows are ordered by when
- * checksummed. {@code user_changes} is included whenever the database has it.
+ * The tables a backup holds, in file order, with the columns a restore needs. {@code user_changes} is included whenever the database has it.
  */
 enum BackedUpTable {
-    USERS("users", List.of("id"), List.of("id", "name", "email", "data", "created_at", "deleted_at")),
-    USER_CHANGES("user_changes", List.of("user_id", "version"), List.of("user_id", "version"));
+    USERS("users", List.of("id", "name", "email", "data", "created_at", "deleted_at")),
+    USER_CHANGES("user_changes", List.of("user_id", "version"));
 
     private final String tableName;
-    private final List<String> key;
     private final List<String> required;
 
-    BackedUpTable(String tableName, List<String> key, List<String> required) {
+    BackedUpTable(String tableName, List<String> required) {
         this.tableName = tableName;
-        this.key = key;
         this.required = required;
     }
 
@@ -25,12 +22,7 @@ enum BackedUpTable {
         return tableName;
     }
 
-    /** The primary key; its first column is a user id, which groups rows into checksum buckets. */
-    List<String> key() {
-        return key;
-    }
-
-    /** Columns a backup must hold for a restore to rebuild the rows. */
+    /** Columns a backup must hold for a restore to rebuild the rows: the primary key and the state. */
     List<String> required() {
         return required;
     }

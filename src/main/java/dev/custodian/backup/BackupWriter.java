@@ -134,12 +134,12 @@ final class BackupWriter {
         out.flush();
         long bytes = content.count() - start;
         out.write(TERMINATOR);
-        TableChecksums.Sum sum = TableChecksums.of(connection, table, BackedUpTable.quote(table.tableName()), columns);
+        TableChecksums.Sum sum = TableChecksums.of(connection, BackedUpTable.quote(table.tableName()), columns);
         if (sum.rows() != rows) {
             throw new IllegalStateException("COPY of " + table.tableName() + " gave " + rows + " rows but the same snapshot"
                     + " counts " + sum.rows());
         }
-        return new Section(table.tableName(), columns, rows, bytes, sum.md5());
+        return new Section(table.tableName(), columns, rows, bytes, sum.checksum());
     }
 
     /** The file: a gzip member holding the manifest line, then the content's gzip member as written. */

@@ -63,7 +63,7 @@ record Manifest(BackupKind kind, String createdAt, String schemaVersion, String 
             section.columns().forEach(item.putArray("columns")::add);
             item.put("rows", section.rows());
             item.put("bytes", section.bytes());
-            item.put("md5", section.md5());
+            item.put("checksum", section.checksum());
         }
         return node;
     }
@@ -108,7 +108,7 @@ record Manifest(BackupKind kind, String createdAt, String schemaVersion, String 
             }
             columns.add(column.asText());
         }
-        return new Section(text(item, "table"), columns, number(item, "rows"), number(item, "bytes"), text(item, "md5"));
+        return new Section(text(item, "table"), columns, number(item, "rows"), number(item, "bytes"), text(item, "checksum"));
     }
 
     private static String text(JsonNode node, String field) {

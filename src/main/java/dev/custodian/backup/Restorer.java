@@ -139,11 +139,10 @@ final class Restorer {
     }
 
     private static void checkSum(String id, Connection connection, Section section) throws SQLException {
-        BackedUpTable table = BackedUpTable.named(section.table()).orElseThrow();
-        TableChecksums.Sum sum = TableChecksums.of(connection, table, staging(section.table()), section.columns());
-        if (sum.rows() != section.rows() || !sum.md5().equals(section.md5())) {
+        TableChecksums.Sum sum = TableChecksums.of(connection, staging(section.table()), section.columns());
+        if (sum.rows() != section.rows() || !sum.checksum().equals(section.checksum())) {
             throw new InvalidBackupException(id, "its " + section.table() + " rows (" + sum.rows() + ", checksum "
-                    + sum.md5() + ") do not match the manifest (" + section.rows() + ", " + section.md5() + ")");
+                    + sum.checksum() + ") do not match the manifest (" + section.rows() + ", " + section.checksum() + ")");
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
  * and bytes of COPY text it holds, and the checksum of its rows as computed by
  * {@link TableChecksums}. Immutable.
  */
-record Section(String table, List<String> columns, long rows, long bytes, String md5) {
+record Section(String table, List<String> columns, long rows, long bytes, String checksum) {
 
     Section {
         columns = List.copyOf(columns);

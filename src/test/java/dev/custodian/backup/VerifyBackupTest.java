@@ -28,7 +28,7 @@ class VerifyBackupTest {
         JsonNode report = response.json();
         assertThat(report.get("ok").asBoolean()).isTrue();
         assertThat(report.get("checks")).extracting(check -> check.get("name").asText())
-                .contains("manifest", "schema", "sha256", "restore", "users.rows", "users.md5");
+                .contains("manifest", "schema", "sha256", "restore", "users.rows", "users.checksum");
         assertThat(report.get("checks")).allSatisfy(check -> {
             assertThat(check.get("ok").asBoolean()).isTrue();
             assertThat(check.get("detail").asText()).isNotBlank();
