@@ -7,6 +7,7 @@ import dev.custodian.backup.BackupSchedule;
 import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
+import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
@@ -49,6 +50,7 @@ public final class Application {
 
         new OperationsRoutes(transactions, dataSource, clock).register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
+        new HistoryRoutes(transactions).register(app);
         var backups = new Backups(settings.backupDir(), transactions, clock);
         new BackupRoutes(backups).register(app);
         new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);

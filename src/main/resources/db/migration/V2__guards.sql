@@ -55,6 +55,7 @@ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
     old_kind text := jsonb_typeof(old);
     lost text[] := '{}';
+    members refcursor;
     part record;
     deeper text;
 BEGIN
@@ -62,20 +63,27 @@ BEGIN
        OR custodian_keeps_keys_at_a_glance(old, new) THEN
         RETURN lost;
     END IF;
-    -- new -> key (or new -> index) is NULL when that place is gone from new, including when
-    -- new is no longer an object (or array) at all; jsonb's JSON null is not SQL NULL.
-    FOR part IN
-        SELECT p.path, p.was, p.now
-          FROM (SELECT at || '/' || custodian_pointer_token(o.key) AS path, o.value AS was, new -> o.key AS now
-                  FROM jsonb_each(CASE WHEN old_kind = 'object' THEN old END) AS o
-                 UNION ALL
-                -- Arrays are compared by position: an element is lost when its index is gone.
-                SELECT at || '/' || (e.n - 1), e.value, new -> (e.n - 1)::int
-                  FROM jsonb_array_elements(CASE WHEN old_kind = 'array' THEN old END)
-                       WITH ORDINALITY AS e(value, n)) AS p
-         WHERE p.now IS NULL
-            OR jsonb_typeof(p.was) IN ('object', 'array') AND p.was <> p.now
+    -- The members of old that are gone from new, or that hold an object or array whose value
+    -- changed. new -> key (new -> index) is NULL when that place is gone, also when new is not
+    -- an object (an array) at all; a JSON null is not SQL NULL. One query per kind: a single
+    -- plan for both (UNION ALL) made every call about 1.5 times as expensive (measured).
+    IF old_kind = 'object' THEN
+        OPEN members FOR
+            SELECT at || '/' || custodian_pointer_token(o.key) AS path, o.value AS was, new -> o.key AS now
+              FROM jsonb_each(old) AS o
+             WHERE new -> o.key IS NULL
+                OR jsonb_typeof(o.value) IN ('object', 'array') AND o.value <> new -> o.key;
+    ELSE
+        -- Arrays are compared by position: an element is lost when its index is gone.
+        OPEN members FOR
+            SELECT at || '/' || (e.n - 1) AS path, e.value AS was, new -> (e.n - 1)::int AS now
+              FROM jsonb_array_elements(old) WITH ORDINALITY AS e(value, n)
+             WHERE new -> (e.n - 1)::int IS NULL
+                OR jsonb_typeof(e.value) IN ('object', 'array') AND e.value <> new -> (e.n - 1)::int;
+    END IF;
     LOOP
+        FETCH members INTO part;
+        EXIT WHEN NOT FOUND;
         -- Paths are appended one by one: PL/pgSQL appends in place only for "lost := lost ||
         -- element", which keeps the walk linear when thousands of array elements are lost.
         IF part.now IS NULL THEN
@@ -86,6 +94,7 @@ BEGIN
             END LOOP;
         END IF;
     END LOOP;
+    CLOSE members;
     RETURN lost;
 END $$;
 

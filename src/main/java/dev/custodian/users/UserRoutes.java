@@ -4,6 +4,7 @@ import dev.custodian.auth.AccessControl;
 import dev.custodian.auth.Role;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import dev.custodian.history.PastVersions;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
 import dev.custodian.http.Json;
@@ -26,12 +27,14 @@ public final class UserRoutes {
     private final UserStore store;
     private final UserWrites writes;
     private final UserValidator validator;
+    private final PastVersions past;
 
     public UserRoutes(Transactions transactions, String defaultRegion) {
         this.transactions = transactions;
         this.store = new UserStore();
         this.validator = new UserValidator(new PhoneNumbers(defaultRegion));
         this.writes = new UserWrites(transactions, store, validator);
+        this.past = new PastVersions(transactions);
     }
 
     public void register(Javalin app) {
@@ -54,6 +57,10 @@ public final class UserRoutes {
 
     private void read(Context ctx) {
         long id = userId(ctx);
+        if (PastVersions.requested(ctx)) {
+            past.read(ctx, id);
+            return;
+        }
         StoredUser user = transactions.autocommit(connection -> store.read(connection, id))
                 .orElseThrow(() -> UserWrites.notFound(id));
         respond(ctx, user);

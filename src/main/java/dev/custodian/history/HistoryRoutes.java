@@ -1,0 +1,84 @@
+package dev.custodian.history;
+
+import dev.custodian.auth.AccessControl;
+import dev.custodian.auth.Role;
+import dev.custodian.db.Transactions;
+import dev.custodian.db.WriteContext;
+import dev.custodian.http.ApiException;
+import dev.custodian.http.Bodies;
+import dev.custodian.http.Json;
+import dev.custodian.http.Preconditions;
+import dev.custodian.http.RequestIds;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * HTTP routes of history: {@code GET /users/{id}/history} (read), {@code POST
+ * /users/{id}/revert} (write) and {@code POST /admin/rollback} (admin). Past versions of a user
+ * are read through {@code GET /users/{id}}, answered by {@link PastVersions}. Thread-safe.
+ */
+public final class HistoryRoutes {
+    private static final int DEFAULT_LIMIT = 50;
+    private static final int MAX_LIMIT = 500;
+
+    private final Transactions transactions;
+    private final HistoryStore store = new HistoryStore();
+    private final Reverts reverts;
+    private final Rollbacks rollbacks;
+
+    public HistoryRoutes(Transactions transactions) {
+        this.transactions = transactions;
+        UserRows rows = new UserRows();
+        this.reverts = new Reverts(transactions, store, new PastStates(store), rows);
+        this.rollbacks = new Rollbacks(transactions, store, rows);
+    }
+
+    public void register(Javalin app) {
+        app.get("/users/{id}/history", this::history, Role.READ);
+        app.post("/users/{id}/revert", this::revert, Role.WRITE);
+        app.post("/admin/rollback", this::rollback, Role.ADMIN);
+    }
+
+    private void history(Context ctx) {
+        long id = RequestParams.userId(ctx);
+        int limit = RequestParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+        long before = RequestParams.version(ctx, "before").orElse(Long.MAX_VALUE);
+        List<HistoryStore.Entry> page = transactions.autocommit(connection -> {
+            var entries = store.page(connection, id, before, limit + 1);
+            if (entries.isEmpty() && !store.known(connection, id)) {
+                throw ApiException.notFound("user " + id + " does not exist and never did");
+            }
+            return entries;
+        });
+        boolean more = page.size() > limit;
+        List<HistoryStore.Entry> items = more ? page.subList(0, limit) : page;
+        String next = more ? Json.write(Long.toString(items.get(items.size() - 1).version())) : "null";
+        ctx.contentType(Bodies.JSON).result("{\"items\":[" + String.join(",", items.stream().map(HistoryStore.Entry::json).toList())
+                + "],\"next\":" + next + "}");
+    }
+
+    private void revert(Context ctx) {
+        WriteContext context = WriteContext.of(AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx))
+                .withOp("revert").allowingRemoval();
+        OptionalLong ifMatch = Preconditions.ifMatch(ctx);
+        boolean dryRun = Preconditions.dryRun(ctx);
+        RevertRequest request = RevertRequest.parse(RequestParams.userId(ctx), Bodies.jsonObject(ctx), context, ifMatch, dryRun);
+        Reverts.Outcome outcome = reverts.revert(request);
+        if (dryRun) {
+            ctx.contentType(Bodies.JSON).result(outcome.dryRunReport());
+        } else if (outcome.live()) {
+            Preconditions.etag(ctx, outcome.version());
+            ctx.contentType(Bodies.JSON).result(outcome.afterJson());
+        } else {
+            ctx.status(204);
+        }
+    }
+
+    private void rollback(Context ctx) {
+        RollbackRequest request = RollbackRequest.parse(Bodies.jsonObject(ctx), Preconditions.dryRun(ctx));
+        RollbackReport report = rollbacks.rollBack(request, AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx));
+        ctx.contentType(Bodies.JSON).result(Json.write(report));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.custodian.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.patch.JsonPatch;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Rebuilds a user's state at any recorded version: the nearest snapshot at or before it, then
+ * at most 99 recorded changes forward, so the cost does not grow with the length of the
+ * history. Thread-safe (stateless).
+ */
+final class PastStates {
+    private final HistoryStore store;
+
+    PastStates(HistoryStore store) {
+        this.store = store;
+    }
+
+    /** A past version: its state (JSON null when the user had no row), when it was made, and the user's creation time. */
+    record PastState(long version, JsonNode state, String at, String createdAt) {
+    }
+
+    /** The state at {@code version}; empty when the user has no such version in its history. */
+    Optional<PastState> at(Connection connection, long userId, long version) throws SQLException {
+        List<HistoryStore.ReplayRow> rows = store.replay(connection, userId, version);
+        if (rows.isEmpty() || rows.get(rows.size() - 1).version() != version) {
+            return Optional.empty();
+        }
+        JsonNode state = rows.get(0).snapshot();
+        for (HistoryStore.ReplayRow row : rows.subList(1, rows.size())) {
+            state = JsonPatch.parse(row.changes()).apply(state);
+        }
+        HistoryStore.ReplayRow last = rows.get(rows.size() - 1);
+        return Optional.of(new PastState(version, state, last.at(), last.createdAt()));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.custodian.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.db.WriteContext;
+import dev.custodian.http.ApiException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A validated {@code POST /users/{id}/revert}: exactly one of {@code toVersion} (make that
+ * version's state current again) or {@code undoVersion} (undo that one change), with the
+ * request's write context, If-Match and dry-run flag.
+ */
+record RevertRequest(long userId, OptionalLong toVersion, OptionalLong undoVersion, WriteContext context,
+                     OptionalLong ifMatch, boolean dryRun) {
+
+    static RevertRequest parse(long userId, JsonNode body, WriteContext context, OptionalLong ifMatch, boolean dryRun) {
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("toVersion") && !name.equals("undoVersion")) {
+                errors.add(new ApiException.FieldError("/" + name, "unknown field; send toVersion or undoVersion"));
+            }
+        });
+        OptionalLong to = version(body, "toVersion", errors);
+        OptionalLong undo = version(body, "undoVersion", errors);
+        if (errors.isEmpty() && to.isPresent() == undo.isPresent()) {
+            errors.add(new ApiException.FieldError("", "send exactly one of toVersion and undoVersion"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        return new RevertRequest(userId, to, undo, context, ifMatch, dryRun);
+    }
+
+    private static OptionalLong version(JsonNode body, String name, List<ApiException.FieldError> errors) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 1) {
+            errors.add(new ApiException.FieldError("/" + name, "must be a version number, a whole number from 1"));
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(value.asLong());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.custodian.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.http.ApiException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated {@code POST /admin/rollback}: undo every change made in {@code [from, to)},
+ * optionally only those of one actor and/or one source. Null filters match everything.
+ */
+record RollbackRequest(Instant from, Instant to, String actor, String source, boolean dryRun) {
+    private static final Set<String> FIELDS = Set.of("from", "to", "actor", "source", "dryRun");
+
+    static RollbackRequest parse(JsonNode body, boolean dryRunQuery) {
+        List<ApiException.FieldError> errors = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                errors.add(new ApiException.FieldError("/" + name, "unknown field; expected from, to, actor, source, dryRun"));
+            }
+        });
+        Instant from = time(body, "from", errors);
+        Instant to = time(body, "to", errors);
+        if (from != null && to != null && !from.isBefore(to)) {
+            errors.add(new ApiException.FieldError("/to", "must be later than from"));
+        }
+        String actor = text(body, "actor", errors);
+        if (actor != null && actor.isEmpty()) {
+            errors.add(new ApiException.FieldError("/actor", "must not be empty; leave it out to match every actor"));
+        }
+        String source = text(body, "source", errors);
+        if (source != null && !source.equals("api") && !source.equals("sql")) {
+            errors.add(new ApiException.FieldError("/source", "must be api or sql, got '" + source + "'"));
+        }
+        JsonNode dryRun = body.get("dryRun");
+        if (dryRun != null && !dryRun.isBoolean() && !dryRun.isNull()) {
+            errors.add(new ApiException.FieldError("/dryRun", "must be true or false"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        return new RollbackRequest(from, to, actor, source, dryRunQuery || dryRun != null && dryRun.asBoolean());
+    }
+
+    private static Instant time(JsonNode body, String name, List<ApiException.FieldError> errors) {
+        JsonNode value = body.get(name);
+        if (value == null || !value.isTextual()) {
+            errors.add(new ApiException.FieldError("/" + name, "required: an RFC 3339 time such as 2026-11-26T09:05:00Z"));
+            return null;
+        }
+        try {
+            return Times.parse("/" + name, value.asText());
+        } catch (ApiException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+
+    private static String text(JsonNode body, String name, List<ApiException.FieldError> errors) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            errors.add(new ApiException.FieldError("/" + name, "must be a string"));
+            return null;
+        }
+        return value.asText();
+    }
+}
