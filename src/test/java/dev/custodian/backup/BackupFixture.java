@@ -17,7 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A server over its own fresh database and backup folder: backups cover whole tables, so each
@@ -93,12 +92,6 @@ final class BackupFixture implements AutoCloseable {
     String usersRows() {
         return TestSql.value(db, "SELECT count(*) || ':' || coalesce(md5(string_agg(u::text, '|' ORDER BY id)), '') FROM users u")
                 .toString();
-    }
-
-    /** Skips a test that needs history capture until the database has it (migration V3). */
-    void assumeHistoryInstalled() {
-        Assumptions.assumeTrue(TestSql.value(db, "SELECT to_regclass('user_changes')") != null,
-                "history capture (user_changes) is not installed yet");
     }
 
     long count(String sql, Object... parameters) {

@@ -32,7 +32,6 @@ class ConsistentBackupTest {
 
     @Test
     void aBackupTakenWhileEightClientsWriteHoldsEveryUserAtItsLatestHistoryEntry() throws Exception {
-        fixture.assumeHistoryInstalled();
         fixture.addUsers(1, USERS);
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         AtomicBoolean stop = new AtomicBoolean();

@@ -18,7 +18,6 @@ class RestoreHistoryTest {
 
     @Test
     void tenThousandUsersAndTheirHistoryComeBackAfterEveryUserIsDeletedAndHistoryDamaged() {
-        fixture.assumeHistoryInstalled();
         fixture.addUsers(1, 10_000);
         fixture.inTransaction("SET LOCAL custodian.allow_rows = '10000'",
                 "UPDATE users SET data = data || jsonb_build_object('plan', 'pro') WHERE id % 3 = 0");
@@ -53,7 +52,6 @@ class RestoreHistoryTest {
 
     @Test
     void rollingBackARestoreReturnsEveryUserToTheStateBeforeIt() {
-        fixture.assumeHistoryInstalled();
         fixture.addUsers(1, 50);
         String id = fixture.backup().get("id").asText();
         fixture.inTransaction("SET LOCAL custodian.allow_rows = '10'", "SET LOCAL custodian.allow_removal = 'on'",
