@@ -51,6 +51,10 @@ public final class Main {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 1;
                     }
+                    if (e instanceof java.io.UncheckedIOException io) {
+                        line.getErr().println("custodian: " + io.getMessage() + ": " + io.getCause().getMessage());
+                        return 1;
+                    }
                     throw e;
                 });
     }

@@ -66,6 +66,16 @@ class BackupCommandsTest {
         assertThat(restoreCut.err()).contains("backup 'cut' is invalid", "truncated");
     }
 
+    @Test
+    void aBackupFolderThatCannotBeWrittenExitsNonZeroWithAMessage() throws IOException {
+        Files.writeString(dataDir.resolve("backups"), "a file where the backup folder should be");
+
+        Run create = run("backup", "create");
+
+        assertThat(create.exit()).isEqualTo(1);
+        assertThat(create.err()).startsWith("custodian: could not write a backup to");
+    }
+
     private Run run(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
