@@ -2,6 +2,9 @@ package dev.custodian;
 
 import dev.custodian.auth.AccessControl;
 import dev.custodian.auth.Tokens;
+import dev.custodian.backup.BackupRoutes;
+import dev.custodian.backup.BackupSchedule;
+import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
 import dev.custodian.history.HistoryRoutes;
@@ -48,6 +51,9 @@ public final class Application {
         new OperationsRoutes(transactions, dataSource, clock).register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
         new HistoryRoutes(transactions).register(app);
+        var backups = new Backups(settings.backupDir(), transactions, clock);
+        new BackupRoutes(backups).register(app);
+        new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);
         return app;
     }
 }

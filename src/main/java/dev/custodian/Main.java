@@ -3,38 +3,60 @@ package dev.custodian;
 import dev.custodian.auth.FirstAdminToken;
 import dev.custodian.auth.Role;
 import dev.custodian.auth.Tokens;
+import dev.custodian.backup.BackupKind;
+import dev.custodian.backup.Backups;
+import dev.custodian.backup.VerificationReport;
 import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
 import dev.custodian.db.Database;
 import dev.custodian.db.Transactions;
+import dev.custodian.db.WriteContext;
+import dev.custodian.http.ApiException;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** The command line: {@code serve}, {@code token create}. Parses, then calls the application. */
+/** The command line: {@code serve}, {@code token create}, {@code backup ...}. Parses, then calls the application. */
 @Command(name = "custodian", mixinStandardHelpOptions = true,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
-        subcommands = {Main.Serve.class, Main.TokenCommand.class})
+        subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
-        var commandLine = new CommandLine(new Main())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parser with its error handling: usage errors exit 2, refused operations exit 1. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, line, parsed) -> {
                     if (e instanceof SettingsException || e instanceof IllegalArgumentException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 2;
                     }
+                    if (e instanceof ApiException) {
+                        line.getErr().println("custodian: " + e.getMessage());
+                        return 1;
+                    }
+                    if (e instanceof java.io.UncheckedIOException io) {
+                        line.getErr().println("custodian: " + io.getMessage() + ": " + io.getCause().getMessage());
+                        return 1;
+                    }
                     throw e;
                 });
-        System.exit(commandLine.execute(args));
     }
 
     /** Options every command that touches the database shares; each overrides its variable. */
@@ -132,6 +154,109 @@ public final class Main {
                 String token = new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()).create(name, parsed);
                 System.out.println(token);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Create, list, verify and restore backups (files in CUSTODIAN_BACKUP_DIR).",
+            subcommands = {BackupCreate.class, BackupList.class, BackupVerify.class, BackupRestore.class})
+    static final class BackupCommand {
+    }
+
+    /** Opens the database and the backup folder the settings name, for one backup command. */
+    static <T> T withBackups(DatabaseOptions options, Function<Backups, T> action) {
+        Settings settings = options.settings();
+        try (Database db = Database.open(settings)) {
+            return action.apply(new Backups(settings.backupDir(), new Transactions(db.dataSource()), Clock.systemUTC()));
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Back up users and their history now; prints the manifest.")
+    static final class BackupCreate implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var created = withBackups(database, backups -> backups.create(BackupKind.MANUAL));
+            spec.commandLine().getOut().println(created.toPrettyString());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List backups, newest first.")
+    static final class BackupList implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var page = withBackups(database, backups -> backups.list(Integer.MAX_VALUE - 1, null));
+            var out = spec.commandLine().getOut();
+            out.printf("%-40s %-9s %-27s %10s %10s %12s%n", "id", "kind", "created", "users", "changes", "bytes");
+            page.get("items").forEach(item -> out.println(item.has("problem")
+                    ? String.format("%-40s invalid: %s", item.get("id").asText(), item.get("problem").asText())
+                    : String.format("%-40s %-9s %-27s %10d %10d %12d", item.get("id").asText(), item.get("kind").asText(),
+                            item.get("createdAt").asText(), item.get("users").asLong(), item.get("changes").asLong(),
+                            item.get("bytes").asLong())));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check a backup's checksum and restore it into a scratch schema; exit 1 when invalid.")
+    static final class BackupVerify implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "the backup's id (its file name without .backup.gz)")
+        String id;
+
+        @Override
+        public Integer call() {
+            VerificationReport report = withBackups(database, backups -> backups.verify(id));
+            var out = spec.commandLine().getOut();
+            report.checks().forEach(check -> out.printf("%-6s %-18s %s%n", check.ok() ? "ok" : "FAILED",
+                    check.name(), check.detail()));
+            out.println(report.ok() ? "backup " + id + " is valid" : "backup " + id + " is INVALID");
+            return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Restore a backup (or one user of it) as new, undoable changes; prints the report.")
+    static final class BackupRestore implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "the backup's id (its file name without .backup.gz)")
+        String id;
+
+        @Option(names = "--user", description = "restore only this user id")
+        Long userId;
+
+        @Option(names = "--dry-run", description = "report what would change, change nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
+            var report = withBackups(database, backups -> backups.restore(id, context, userId, dryRun));
+            spec.commandLine().getOut().println(report.toJson().toPrettyString());
             return 0;
         }
     }

@@ -7,8 +7,9 @@ import javax.sql.DataSource;
 
 /**
  * The one way the service talks to the database. {@link #write} runs work in a transaction
- * that first declares its {@link WriteContext} to the triggers; {@link #autocommit} runs on an
- * autocommit connection. Both translate SQL failures through {@link DatabaseErrors}, and both
+ * that first declares its {@link WriteContext} to the triggers; {@link #snapshot} runs
+ * read-only work in one consistent snapshot; {@link #autocommit} runs on an autocommit
+ * connection. All translate SQL failures through {@link DatabaseErrors}, and all
  * retry a serialization failure or deadlock a bounded number of times. Thread-safe.
  */
 public final class Transactions {
@@ -54,6 +55,28 @@ public final class Transactions {
                     } else {
                         connection.rollback();
                     }
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs read-only work in one REPEATABLE READ snapshot: every statement sees the same
+     * committed state, and concurrent writers are not blocked.
+     */
+    public <T> T snapshot(Work<T> work) {
+        return withRetries(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                connection.setReadOnly(true);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();

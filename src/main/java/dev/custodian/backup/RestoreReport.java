@@ -1,0 +1,52 @@
+package dev.custodian.backup;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.custodian.http.Json;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * What a restore did, or would do in a dry run: how many users it restored to their backed-up
+ * state, created again (missing from the table), soft-deleted (created after the backup) and
+ * left alone (already as in the backup); how many lost history entries it put back; and the
+ * safety backup taken before, which holds the state it replaced. Its changes are recorded in
+ * history with op {@code restore}, at {@link #at} under {@link #requestId}; the JSON form
+ * carries the body of {@code POST /admin/rollback} that undoes them. Immutable.
+ */
+public record RestoreReport(boolean dryRun, String backupId, Long userId, String safetyBackupId, long restored,
+                            long created, long softDeleted, long unchanged, long historyRestored, String actor,
+                            String requestId, String at) {
+
+    /** The state changes the restore made (each one a history entry with op restore). */
+    public long changed() {
+        return restored + created + softDeleted;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("dryRun", dryRun);
+        node.put("backupId", backupId);
+        if (userId == null) {
+            node.putNull("userId");
+        } else {
+            node.put("userId", userId);
+        }
+        node.put("safetyBackupId", safetyBackupId);
+        node.put("restored", restored);
+        node.put("created", created);
+        node.put("softDeleted", softDeleted);
+        node.put("unchanged", unchanged);
+        node.put("historyRestored", historyRestored);
+        node.put("actor", actor);
+        node.put("requestId", requestId);
+        node.put("at", at);
+        if (!dryRun && changed() > 0) {
+            // The body of POST /admin/rollback that undoes this restore: its entries share one time.
+            ObjectNode rollback = node.putObject("rollback");
+            rollback.put("from", at);
+            rollback.put("to", BackupWriter.TIME.format(Instant.parse(at).plus(1, ChronoUnit.MICROS)));
+            rollback.put("actor", actor);
+        }
+        return node;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.custodian.backup;
+
+import dev.custodian.db.Transactions;
+import dev.custodian.db.WriteContext;
+import dev.custodian.http.ApiException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Restores a backup, or one user of it, in one transaction: the file is loaded into temporary
+ * staging tables and checked (SHA-256, row counts, SQL checksums) before anything changes;
+ * then a safety backup is taken; then, under a lock that holds off other writers, users are
+ * compared with the backup and only those whose state differs are written, through the
+ * triggers, with op {@code restore} and the guards' confirmations declared with exact counts.
+ * History entries missing from the live table are put back; existing ones are never changed.
+ * Thread-safe (stateless between calls).
+ */
+final class Restorer {
+    private static final String STAGE = "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA";
+    private static final String ONE_USER = "WHERE id = ?";
+    private static final String ONE_USERS_HISTORY = "WHERE user_id = ?";
+    private static final String PLAN = """
+            CREATE TEMP TABLE restore_plan ON COMMIT DROP AS
+            SELECT coalesce(b.id, u.id) AS id,
+                   CASE WHEN u.id IS NULL THEN 'create'
+                        WHEN b.id IS NULL AND u.deleted_at IS NULL THEN 'soft-delete'
+                        WHEN b.id IS NULL THEN 'absent'
+                        WHEN (b.name, b.email, b.data, b.deleted_at IS NULL)
+                             IS NOT DISTINCT FROM (u.name, u.email, u.data, u.deleted_at IS NULL) THEN 'unchanged'
+                        ELSE 'restore' END AS action
+              FROM (SELECT id, name, email, data, deleted_at FROM restore_users %1$s) b
+              FULL JOIN (SELECT id, name, email, data, deleted_at FROM users %1$s) u ON u.id = b.id
+            """;
+    private static final String ACTIONS = """
+            SELECT action, count(*) AS n FROM restore_plan GROUP BY action
+            """;
+    private static final String IN_BACKUP = """
+            SELECT 1 FROM restore_users WHERE id = ?
+            """;
+    private static final String LOCK_ALL = """
+            LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE
+            """;
+    private static final String LOCK_ONE = """
+            SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE
+            """;
+    private static final String RESTORE_HISTORY = """
+            INSERT INTO user_changes (%1$s) SELECT %1$s FROM restore_user_changes %2$s ON CONFLICT DO NOTHING
+            """;
+    private static final String SOFT_DELETE = """
+            UPDATE users u SET deleted_at = now()
+              FROM restore_plan p
+             WHERE u.id = p.id AND p.action = 'soft-delete'
+            """;
+    private static final String RESTORE = """
+            UPDATE users u SET name = b.name, email = b.email, data = b.data, deleted_at = b.deleted_at
+              FROM restore_plan p JOIN restore_users b ON b.id = p.id
+             WHERE u.id = p.id AND p.action = 'restore'
+            """;
+    private static final String CREATE = """
+            INSERT INTO users (id, name, email, data, created_at, deleted_at)
+            SELECT b.id, b.name, b.email, b.data, b.created_at, b.deleted_at
+              FROM restore_plan p JOIN restore_users b ON b.id = p.id
+             WHERE p.action = 'create'
+             ORDER BY b.id
+            """;
+    // Re-created users keep their ids; the identity sequence must not hand those ids out again.
+    private static final String ADVANCE_IDS = """
+            SELECT setval(seq, greatest(coalesce(pg_sequence_last_value(seq), 1), (SELECT max(id) FROM users)))
+              FROM (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) s
+             WHERE seq IS NOT NULL
+            """;
+    private static final String NOW = "SELECT now() AS now";
+
+    private final Transactions transactions;
+
+    Restorer(Transactions transactions) {
+        this.transactions = transactions;
+    }
+
+    /** Who restores, which user (null for all), and whether only to report. */
+    record Request(WriteContext context, Long userId, boolean dryRun) {
+    }
+
+    RestoreReport restore(String id, Path file, Request request, Supplier<String> safetyBackup) {
+        Manifest manifest = BackupReader.manifest(id, file);
+        WriteContext context = request.context().withOp("restore").allowingRemoval();
+        Transactions.Work<RestoreReport> work = connection -> {
+            stage(id, file, manifest, connection);
+            if (request.userId() != null && !exists(connection, IN_BACKUP, request.userId())) {
+                throw ApiException.notFound("user " + request.userId() + " is not in backup '" + id + "'");
+            }
+            String safety = request.dryRun() ? null : safetyBackup.get();
+            return apply(connection, id, manifest, request, context, safety);
+        };
+        return request.dryRun() ? transactions.rehearse(context, work) : transactions.write(context, work);
+    }
+
+    /** Loads the file into staging tables and proves it is the backup the manifest describes. */
+    private static void stage(String id, Path file, Manifest manifest, Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(TableChecksums.SESSION);
+        }
+        String current = Catalog.schemaVersion(connection);
+        try {
+            if (Catalog.isNewer(manifest.schemaVersion(), current)) {
+                throw new InvalidBackupException(id, Verifier.newerSchema(manifest, current));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidBackupException(id, e.getMessage());
+        }
+        BackupReader.checkColumns(id, manifest, connection);
+        try (Statement statement = connection.createStatement()) {
+            for (Section section : manifest.sections()) {
+                statement.execute(STAGE.formatted(staging(section.table()), columnList(section.columns()),
+                        BackedUpTable.quote(section.table())));
+            }
+        }
+        try {
+            BackupReader.load(id, file, manifest, connection, table -> staging(table.tableName()));
+        } catch (BackupReader.RowsRefused e) {
+            throw new InvalidBackupException(id, e.getMessage());
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (Section section : manifest.sections()) {
+                statement.execute("ANALYZE " + staging(section.table()));
+                checkSum(id, connection, section);
+            }
+        }
+    }
+
+    private static void checkSum(String id, Connection connection, Section section) throws SQLException {
+        TableChecksums.Sum sum = TableChecksums.of(connection, staging(section.table()), section.columns());
+        if (sum.rows() != section.rows() || !sum.checksum().equals(section.checksum())) {
+            throw new InvalidBackupException(id, "its " + section.table() + " rows (" + sum.rows() + ", checksum "
+                    + sum.checksum() + ") do not match the manifest (" + section.rows() + ", " + section.checksum() + ")");
+        }
+    }
+
+    private static RestoreReport apply(Connection connection, String id, Manifest manifest, Request request,
+                                       WriteContext context, String safety) throws SQLException {
+        Long user = request.userId();
+        if (user == null) {
+            execute(connection, LOCK_ALL, List.of());
+        } else {
+            execute(connection, LOCK_ONE, List.of(user));
+        }
+        String filter = user == null ? "" : ONE_USER;
+        execute(connection, PLAN.formatted(filter), user == null ? List.of() : List.of(user, user));
+        Map<String, Long> actions = actions(connection);
+        long history = restoreHistory(connection, manifest, user);
+        long softDeleted = confirmed(connection, context, SOFT_DELETE, actions.getOrDefault("soft-delete", 0L));
+        long restored = confirmed(connection, context, RESTORE, actions.getOrDefault("restore", 0L));
+        long created = execute(connection, CREATE, List.of());
+        if (created > 0 && !request.dryRun()) {
+            // setval is not transactional: a dry run must not move the sequence
+            execute(connection, ADVANCE_IDS, List.of());
+        }
+        return new RestoreReport(request.dryRun(), id, user, safety, restored, created, softDeleted,
+                actions.getOrDefault("unchanged", 0L), history, context.actor(), context.requestId(), now(connection));
+    }
+
+    /** Runs a bulk UPDATE after declaring to the bulk guard exactly how many rows it touches. */
+    private static long confirmed(Connection connection, WriteContext context, String sql, long rows)
+            throws SQLException {
+        if (rows == 0) {
+            return 0;
+        }
+        Transactions.declare(connection, context.allowingRows(rows));
+        long touched = execute(connection, sql, List.of());
+        if (touched != rows) {
+            throw new IllegalStateException("restore planned " + rows + " rows but touched " + touched);
+        }
+        return touched;
+    }
+
+    private static long restoreHistory(Connection connection, Manifest manifest, Long user) throws SQLException {
+        var section = manifest.section(BackedUpTable.USER_CHANGES.tableName());
+        if (section.isEmpty()) {
+            return 0;
+        }
+        String sql = RESTORE_HISTORY.formatted(columnList(section.get().columns()), user == null ? "" : ONE_USERS_HISTORY);
+        return execute(connection, sql, user == null ? List.of() : List.of(user));
+    }
+
+    private static Map<String, Long> actions(Connection connection) throws SQLException {
+        var counts = new HashMap<String, Long>();
+        try (PreparedStatement statement = connection.prepareStatement(ACTIONS); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                counts.put(rows.getString("action"), rows.getLong("n"));
+            }
+        }
+        return counts;
+    }
+
+    private static long execute(Connection connection, String sql, List<Long> parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setLong(i + 1, parameters.get(i));
+            }
+            return statement.execute() ? 0 : statement.getLargeUpdateCount();
+        }
+    }
+
+    private static boolean exists(Connection connection, String sql, long id) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static String now(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(NOW)) {
+            rows.next();
+            return BackupWriter.TIME.format(rows.getObject("now", OffsetDateTime.class).toInstant());
+        }
+    }
+
+    private static String staging(String table) {
+        return BackedUpTable.quote("restore_" + table);
+    }
+
+    private static String columnList(List<String> columns) {
+        return columns.stream().map(BackedUpTable::quote).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.custodian;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.testing.TestDatabase;
+import dev.custodian.testing.TestSql;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** {@code custodian backup create|list|verify|restore} against a real database. */
+class BackupCommandsTest {
+    private final DataSource db = TestDatabase.fresh();
+    private final Path dataDir = temporaryDirectory();
+
+    /** One command's outcome: exit code, standard output, standard error. */
+    private record Run(int exit, String out, String err) {
+    }
+
+    @Test
+    void backupsAreCreatedListedVerifiedAndRestoredFromTheCommandLine() {
+        TestSql.execute(db, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com'), ('Bob', 'bob@example.com')");
+
+        Run create = run("backup", "create");
+        String id = TestSql.parse(create.out()).get("id").asText();
+        TestSql.execute(db, "UPDATE users SET name = 'Changed' WHERE id = 2");
+        Run list = run("backup", "list");
+        Run verify = run("backup", "verify", id);
+        Run restore = run("backup", "restore", id, "--user", "2");
+
+        assertThat(create.exit()).as(create.err()).isZero();
+        assertThat(Files.exists(dataDir.resolve("backups").resolve(id + ".backup.gz"))).isTrue();
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains(id, "manual");
+        assertThat(verify.exit()).as(verify.out()).isZero();
+        assertThat(verify.out()).contains("sha256", "is valid");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        JsonNode report = TestSql.parse(restore.out());
+        assertThat(report.get("restored").asLong()).isEqualTo(1);
+        assertThat(report.get("actor").asText()).startsWith("cli:");
+        assertThat(TestSql.value(db, "SELECT name FROM users WHERE id = 2")).isEqualTo("Bob");
+    }
+
+    @Test
+    void aMissingOrDamagedBackupExitsNonZeroWithAMessage() throws IOException {
+        TestSql.execute(db, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com')");
+        String id = TestSql.parse(run("backup", "create").out()).get("id").asText();
+        Path file = dataDir.resolve("backups").resolve(id + ".backup.gz");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(dataDir.resolve("backups").resolve("cut.backup.gz"), java.util.Arrays.copyOf(bytes, bytes.length - 20));
+
+        Run missing = run("backup", "restore", "nothing-here");
+        Run verifyCut = run("backup", "verify", "cut");
+        Run restoreCut = run("backup", "restore", "cut");
+
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("custodian: no backup 'nothing-here'");
+        assertThat(verifyCut.exit()).isEqualTo(1);
+        assertThat(verifyCut.out()).contains("FAILED", "truncated", "INVALID");
+        assertThat(restoreCut.exit()).isEqualTo(1);
+        assertThat(restoreCut.err()).contains("backup 'cut' is invalid", "truncated");
+    }
+
+    @Test
+    void aBackupFolderThatCannotBeWrittenExitsNonZeroWithAMessage() throws IOException {
+        Files.writeString(dataDir.resolve("backups"), "a file where the backup folder should be");
+
+        Run create = run("backup", "create");
+
+        assertThat(create.exit()).isEqualTo(1);
+        assertThat(create.err()).startsWith("custodian: could not write a backup to");
+    }
+
+    private Run run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--database-url";
+        all[args.length + 1] = jdbcUrlWithUser();
+        all[args.length + 2] = "--data-dir";
+        all[args.length + 3] = dataDir.toString();
+        int exit = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(all);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private String jdbcUrlWithUser() {
+        var url = TestDatabase.urlOf(db);
+        String query = url.user().map(user -> "user=" + user).orElse("")
+                + url.password().map(password -> "&password=" + password).orElse("");
+        return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + query;
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("custodian-cli");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.custodian.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.testing.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Restores and history: lost history comes back, and a restore is itself undone like any change. */
+class RestoreHistoryTest {
+    private final BackupFixture fixture = new BackupFixture();
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    @Test
+    void tenThousandUsersAndTheirHistoryComeBackAfterEveryUserIsDeletedAndHistoryDamaged() {
+        fixture.addUsers(1, 10_000);
+        fixture.inTransaction("SET LOCAL custodian.allow_rows = '10000'",
+                "UPDATE users SET data = data || jsonb_build_object('plan', 'pro') WHERE id % 3 = 0");
+        fixture.inTransaction("SET LOCAL custodian.allow_rows = '10000'",
+                "UPDATE users SET deleted_at = now() WHERE id % 100 = 0");
+        String stateAtBackup = fixture.usersState();
+        fixture.inTransaction("CREATE TABLE history_at_backup AS SELECT * FROM user_changes");
+        JsonNode backup = fixture.backup();
+        fixture.inTransaction("SET LOCAL custodian.allow_rows = '10000'", "DELETE FROM users");
+        fixture.inTransaction("DELETE FROM user_changes WHERE version = 1 OR user_id % 7 = 0");
+        long lostEntries = fixture.count("""
+                SELECT count(*) FROM history_at_backup b
+                 WHERE NOT EXISTS (SELECT 1 FROM user_changes c WHERE (c.user_id, c.version) = (b.user_id, b.version))""");
+
+        HttpResponse response = fixture.admin("POST", "/admin/backups/" + backup.get("id").asText() + "/restore");
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode report = response.json();
+        assertThat(backup.get("users").asLong()).isEqualTo(10_000);
+        assertThat(backup.get("changes").asLong()).isEqualTo(fixture.count("SELECT count(*) FROM history_at_backup"));
+        assertThat(report.get("created").asLong()).isEqualTo(10_000);
+        assertThat(report.get("historyRestored").asLong()).isEqualTo(lostEntries).isPositive();
+        assertThat(fixture.usersState()).isEqualTo(stateAtBackup);
+        assertThat(fixture.count("""
+                SELECT count(*) FROM history_at_backup b
+                  LEFT JOIN user_changes c USING (user_id, version)
+                 WHERE c.user_id IS NULL OR row_to_json(c)::jsonb <> row_to_json(b)::jsonb""")).isZero();
+        assertThat(fixture.count("""
+                SELECT count(*) FROM users u JOIN user_changes c ON c.user_id = u.id AND c.version = u.version
+                 WHERE c.op = 'restore' AND c.request_id = ?""", report.get("requestId").asText())).isEqualTo(10_000);
+    }
+
+    @Test
+    void rollingBackARestoreReturnsEveryUserToTheStateBeforeIt() {
+        fixture.addUsers(1, 50);
+        String id = fixture.backup().get("id").asText();
+        fixture.inTransaction("SET LOCAL custodian.allow_rows = '10'", "SET LOCAL custodian.allow_removal = 'on'",
+                "UPDATE users SET name = 'Renamed ' || id, data = '{}' WHERE id <= 10");
+        fixture.inTransaction("UPDATE users SET deleted_at = now() WHERE id = 11");
+        fixture.addUsers(51, 5);
+        String beforeRestore = fixture.usersState();
+
+        JsonNode report = fixture.admin("POST", "/admin/backups/" + id + "/restore").json();
+        long restoreEntries = fixture.count("SELECT count(*) FROM user_changes WHERE op = 'restore' AND request_id = ?",
+                report.get("requestId").asText());
+        HttpResponse rollback = fixture.admin("POST", "/admin/rollback", report.get("rollback").toString());
+
+        assertThat(report.get("restored").asLong()).isEqualTo(11);
+        assertThat(report.get("softDeleted").asLong()).isEqualTo(5);
+        assertThat(restoreEntries).isEqualTo(16);
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+        assertThat(rollback.json().get("usersAffected").asLong()).isEqualTo(16);
+        assertThat(rollback.json().get("failed")).isEmpty();
+        assertThat(fixture.usersState()).isEqualTo(beforeRestore);
+    }
+}
