@@ -3,13 +3,13 @@
 
 check_tools() {
     local missing=() tool hint
-    for tool in wrk pgbench psql java mvn node npm curl git awk; do
+    for tool in wrk pgbench psql java jstat mvn node npm curl git awk; do
         if ! command -v "$tool" >/dev/null; then
             case $tool in
                 wrk) hint="apt-get install -y wrk" ;;
                 pgbench) hint="apt-get install -y postgresql-contrib" ;;
                 psql) hint="apt-get install -y postgresql-client" ;;
-                java) hint="apt-get install -y openjdk-17-jdk-headless" ;;
+                java | jstat) hint="apt-get install -y openjdk-17-jdk-headless" ;;
                 mvn) hint="apt-get install -y maven" ;;
                 node) hint="apt-get install -y nodejs" ;;
                 npm) hint="apt-get install -y npm" ;;
@@ -54,7 +54,8 @@ check_server() {
 
 check_settings() {
     local name value
-    for name in BENCH_WARMUP BENCH_DURATION BENCH_RUNS BENCH_USERS CUSTODIAN_DB_POOL_SIZE BENCH_CLASSIC_POOL_MAX; do
+    for name in BENCH_WARMUP BENCH_DURATION BENCH_RUNS BENCH_USERS BENCH_JIT_WARMUP_MAX CUSTODIAN_DB_POOL_SIZE \
+        BENCH_CLASSIC_POOL_MAX; do
         value=${!name:-}
         [[ -z $value || $value =~ ^[1-9][0-9]*$ ]] || die "$name must be a whole number above 0, got '$value'"
     done

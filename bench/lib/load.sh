@@ -131,6 +131,44 @@ measure() {
     esac
 }
 
+# Sends every request path to Custodian in rounds of 5 s until the JIT compiler has little
+# left to do (under half a second of compilation in a round), at most JIT_WARMUP_MAX seconds.
+# A fixed warm-up is not enough on a busy machine: starved compiler threads take minutes, and
+# a workload measured meanwhile pays for the compilation in CPU and in rate.
+warm_up_jit() {
+    local started=$SECONDS before after
+    JIT_WARMUP_STARTED=$SECONDS
+    say "warming up Custodian's JIT compiler (at most ${JIT_WARMUP_MAX}s)"
+    while ((SECONDS - started < JIT_WARMUP_MAX)); do
+        before=$(jit_seconds)
+        http_load 5 "$WORK/runs/jit-warmup" "http://127.0.0.1:$CUSTODIAN_PORT" warm-up.lua "$CUSTODIAN_PID"
+        after=$(jit_seconds)
+        say "  $(cut -d' ' -f1 "$WORK/runs/jit-warmup") req/s, CPU $(cut -d' ' -f6 "$WORK/runs/jit-warmup") ms/req," \
+            "$(awk -v before="$before" -v after="$after" 'BEGIN { printf "%.1f", after - before }') s compiling"
+        if awk -v before="$before" -v after="$after" 'BEGIN { exit !(after - before < 0.5) }'; then
+            say "the JIT compiler settled after $((SECONDS - started))s ($after s of compilation)"
+            JIT_SETTLED="after $((SECONDS - started)) s"
+            return
+        fi
+    done
+    say "the JIT compiler was still busy after ${JIT_WARMUP_MAX}s: the first workloads may pay for it"
+    JIT_SETTLED="not within $JIT_WARMUP_MAX s"
+}
+
+# The classic service gets as long a warm-up as Custodian's JIT compiler took (at least 10 s),
+# so that neither is measured while it still optimises.
+warm_up_classic() {
+    local seconds=$((SECONDS - JIT_WARMUP_STARTED))
+    ((seconds >= 10)) || seconds=10
+    say "warming up the classic service for ${seconds}s"
+    http_load "$seconds" "$WORK/runs/classic-warmup" "http://127.0.0.1:$CLASSIC_PORT" classic-warm-up.lua "$CLASSIC_PID"
+}
+
+# Seconds the JVM's JIT compiler has spent compiling so far.
+jit_seconds() {
+    jstat -compiler "$CUSTODIAN_PID" | awk 'NR == 2 { print $4 }'
+}
+
 # Warms each measurement of a group up, then runs the group round-robin RUNS times, so the
 # compared rows share the machine's conditions as closely as possible.
 run_group() {

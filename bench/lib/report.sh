@@ -64,6 +64,30 @@ every_run() {
     done
 }
 
+# The ratio of two measurements round by round, and its median: the runs of one round ran
+# back to back, so a round's ratio depends less on what else the machine was doing.
+round_ratios() {
+    local run line=""
+    for ((run = 1; run <= RUNS; run++)); do
+        line+=" $(cut -d' ' -f1 "$WORK/runs/$1.$run") $(cut -d' ' -f1 "$WORK/runs/$2.$run")"
+    done
+    awk -v values="$line" 'BEGIN {
+        n = split(values, v, " ")
+        for (i = 1; i < n; i += 2) { r[++k] = v[i + 1] ? v[i] / v[i + 1] : 0; text = text sprintf("%s%.2f", k > 1 ? ", " : "", r[k]) }
+        asort(r)
+        printf "%s (median %.2f)\n", text, r[int((k + 1) / 2)]
+    }'
+}
+
+every_round() {
+    echo "- W1 Custodian ÷ (a): $(round_ratios w1.custodian w1.a)"
+    echo "- W1 (a) ÷ (b): $(round_ratios w1.a w1.b)"
+    echo "- W1 Custodian ÷ classic: $(round_ratios w1.custodian w1.classic)"
+    echo "- W3 Custodian ÷ (a): $(round_ratios w3.custodian w3.a)"
+    echo "- W3 (a) ÷ (b): $(round_ratios w3.a w3.b)"
+    echo "- W3 Custodian ÷ classic: $(round_ratios w3.custodian w3.classic)"
+}
+
 error_warning() {
     local key
     for key in "${!RESULT[@]}"; do
@@ -91,8 +115,9 @@ write_report() {
             "${WARMUP} s warm-up, median of $RUNS runs of ${DURATION} s each, measurements of a workload run in turn"
         echo "- $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), shared with whatever" \
             "else runs; load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after"
-        echo "- Custodian: JVM options \`$JAVA_OPTS\`, $POOL_SIZE database connections;" \
-            "peak resident memory ${PEAK_RSS} MB; classic: pool of $CLASSIC_POOL_MAX connections"
+        echo "- Custodian: JVM options \`$JAVA_OPTS\`, $POOL_SIZE database connections, JIT compiler settled" \
+            "$JIT_SETTLED of warm-up; peak resident memory ${PEAK_RSS} MB. Classic: pool of $CLASSIC_POOL_MAX" \
+            "connections, warmed up as long as Custodian's JIT compiler took"
         versions
         echo "- errors: failed / other, summed over the measured runs (wrk: non-2xx responses / socket" \
             "errors; pgbench: failed transactions / aborted clients); CPU ms/req: CPU time of the service" \
@@ -104,6 +129,10 @@ write_report() {
         echo "What each row means: \"Performance\" in README.md. Requests per second of every measured run:"
         echo
         every_run
+        echo
+        echo "The ratios round by round:"
+        echo
+        every_round
         echo
         echo "The statements pgbench ran for (a):"
         echo
