@@ -107,7 +107,8 @@ versions() {
 write_report() {
     local file=$1 commit dirty=""
     commit=$(short_commit)
-    [[ -z $(git -C "$REPO" status --porcelain -- src pom.xml bench 2>/dev/null) ]] || dirty=" (with uncommitted changes)"
+    [[ -z $(git -C "$REPO" status --porcelain -- src pom.xml bench ':!bench/results' 2>/dev/null) ]] ||
+        dirty=" (with uncommitted changes)"
     {
         echo "# Benchmark $(date -u +%Y-%m-%dT%H:%MZ), commit $commit$dirty"
         echo
