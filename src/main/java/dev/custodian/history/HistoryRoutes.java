@@ -7,6 +7,8 @@ import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
 import dev.custodian.http.Json;
+import dev.custodian.http.Pages;
+import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
 import io.javalin.Javalin;
@@ -42,9 +44,9 @@ public final class HistoryRoutes {
     }
 
     private void history(Context ctx) {
-        long id = RequestParams.userId(ctx);
-        int limit = RequestParams.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-        long before = RequestParams.version(ctx, "before").orElse(Long.MAX_VALUE);
+        long id = Params.id(ctx, "user");
+        int limit = Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+        long before = Params.positive(ctx, "before", "a version number").orElse(Long.MAX_VALUE);
         List<HistoryStore.Entry> page = transactions.autocommit(connection -> {
             var entries = store.page(connection, id, before, limit + 1);
             if (entries.isEmpty() && !store.known(connection, id)) {
@@ -52,11 +54,7 @@ public final class HistoryRoutes {
             }
             return entries;
         });
-        boolean more = page.size() > limit;
-        List<HistoryStore.Entry> items = more ? page.subList(0, limit) : page;
-        String next = more ? Json.write(Long.toString(items.get(items.size() - 1).version())) : "null";
-        ctx.contentType(Bodies.JSON).result("{\"items\":[" + String.join(",", items.stream().map(HistoryStore.Entry::json).toList())
-                + "],\"next\":" + next + "}");
+        Pages.respond(ctx, page, limit, HistoryStore.Entry::json, HistoryStore.Entry::version);
     }
 
     private void revert(Context ctx) {
@@ -64,7 +62,7 @@ public final class HistoryRoutes {
                 .withOp("revert").allowingRemoval();
         OptionalLong ifMatch = Preconditions.ifMatch(ctx);
         boolean dryRun = Preconditions.dryRun(ctx);
-        RevertRequest request = RevertRequest.parse(RequestParams.userId(ctx), Bodies.jsonObject(ctx), context, ifMatch, dryRun);
+        RevertRequest request = RevertRequest.parse(Params.id(ctx, "user"), Bodies.jsonObject(ctx), context, ifMatch, dryRun);
         Reverts.Outcome outcome = reverts.revert(request);
         if (dryRun) {
             ctx.contentType(Bodies.JSON).result(outcome.dryRunReport());

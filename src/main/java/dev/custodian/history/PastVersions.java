@@ -3,6 +3,7 @@ package dev.custodian.history;
 import dev.custodian.db.Transactions;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
+import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -30,7 +31,7 @@ public final class PastVersions {
     }
 
     public void read(Context ctx, long id) {
-        OptionalLong version = RequestParams.version(ctx, "version");
+        OptionalLong version = Params.positive(ctx, "version", "a version number");
         String asOf = ctx.queryParam("asOf");
         if (version.isPresent() && asOf != null) {
             throw ApiException.validation(List.of(

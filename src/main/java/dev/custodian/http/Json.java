@@ -28,6 +28,20 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    /**
+     * For JSON the database stored: any client (psql, an ORM) may have written it, so it is
+     * read without the request limits; jsonb itself bounds what it holds.
+     */
+    private static final ObjectMapper STORED = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(Integer.MAX_VALUE)
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .maxNumberLength(Integer.MAX_VALUE)
+                            .build())
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
     private Json() {
     }
 
@@ -51,7 +65,7 @@ public final class Json {
     /** Parses JSON the service or the database produced; a failure here is a bug, not bad input. */
     public static JsonNode parseTrusted(String text) {
         try {
-            return MAPPER.readTree(text);
+            return STORED.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored JSON could not be read", e);
         }

@@ -5,9 +5,10 @@ import dev.custodian.auth.Role;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.history.PastVersions;
-import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
 import dev.custodian.http.Json;
+import dev.custodian.http.Pages;
+import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
 import io.javalin.Javalin;
@@ -56,7 +57,7 @@ public final class UserRoutes {
     }
 
     private void read(Context ctx) {
-        long id = userId(ctx);
+        long id = Params.id(ctx, "user");
         if (PastVersions.requested(ctx)) {
             past.read(ctx, id);
             return;
@@ -67,22 +68,17 @@ public final class UserRoutes {
     }
 
     private void list(Context ctx) {
-        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        long after = cursor(ctx);
+        int limit = Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+        long after = Params.positive(ctx, "after", "the 'next' value of the previous page").orElse(0);
         String email = ctx.queryParam("email");
         List<StoredUser> page = transactions.autocommit(connection -> store.list(connection, after, email, limit + 1));
-        boolean more = page.size() > limit;
-        List<StoredUser> items = more ? page.subList(0, limit) : page;
-        String next = more ? Json.write(Long.toString(items.get(items.size() - 1).id())) : "null";
-        String body = "{\"items\":[" + String.join(",", items.stream().map(StoredUser::json).toList())
-                + "],\"next\":" + next + "}";
-        ctx.contentType(Bodies.JSON).result(body);
+        Pages.respond(ctx, page, limit, StoredUser::json, StoredUser::id);
     }
 
     private void patch(Context ctx) {
         String type = Bodies.mediaType(ctx);
         WriteRequest request = writeRequest(ctx);
-        long id = userId(ctx);
+        long id = Params.id(ctx, "user");
         WriteOutcome outcome;
         if (Bodies.JSON_PATCH.equals(type)) {
             outcome = writes.jsonPatch(request, id, jsonOf(ctx));
@@ -95,11 +91,11 @@ public final class UserRoutes {
     }
 
     private void replace(Context ctx) {
-        respondToWrite(ctx, writes.replace(writeRequest(ctx), userId(ctx), Bodies.json(ctx)));
+        respondToWrite(ctx, writes.replace(writeRequest(ctx), Params.id(ctx, "user"), Bodies.json(ctx)));
     }
 
     private void delete(Context ctx) {
-        WriteOutcome outcome = writes.delete(writeRequest(ctx), userId(ctx));
+        WriteOutcome outcome = writes.delete(writeRequest(ctx), Params.id(ctx, "user"));
         if (!respondIfDryRun(ctx, outcome)) {
             ctx.status(204);
         }
@@ -109,7 +105,7 @@ public final class UserRoutes {
         String phone = validator.phoneNumber(Bodies.jsonObject(ctx));
         var patch = Json.MAPPER.createObjectNode();
         patch.putObject("data").put("phone", phone);
-        respondToWrite(ctx, writes.mergePatch(writeRequest(ctx), userId(ctx), patch));
+        respondToWrite(ctx, writes.mergePatch(writeRequest(ctx), Params.id(ctx, "user"), patch));
     }
 
     private static com.fasterxml.jackson.databind.JsonNode jsonOf(Context ctx) {
@@ -140,44 +136,4 @@ public final class UserRoutes {
         return new WriteRequest(context, Preconditions.ifMatch(ctx), Preconditions.dryRun(ctx));
     }
 
-    static long userId(Context ctx) {
-        String text = ctx.pathParam("id");
-        try {
-            long id = Long.parseLong(text);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException notANumber) {
-            // answered below
-        }
-        throw ApiException.notFound("no user '" + text + "': user ids are positive whole numbers");
-    }
-
-    private static long cursor(Context ctx) {
-        String after = ctx.queryParam("after");
-        if (after == null || after.isEmpty()) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(after);
-        } catch (NumberFormatException e) {
-            throw ApiException.validation("after", "must be the 'next' value of the previous page, got '" + after + "'");
-        }
-    }
-
-    static int intParam(Context ctx, String name, int fallback, int min, int max) {
-        String text = ctx.queryParam(name);
-        if (text == null || text.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException notANumber) {
-            // answered below
-        }
-        throw ApiException.validation(name, "must be a whole number from " + min + " to " + max + ", got '" + text + "'");
-    }
 }

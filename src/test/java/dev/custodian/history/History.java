@@ -13,30 +13,11 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Properties;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /** Users through the API, writes through plain JDBC as a foreign client makes them, and the history rows behind both. */
 final class History {
     private History() {
-    }
-
-    static String uniqueEmail() {
-        return "h" + UUID.randomUUID().toString().replace("-", "").substring(0, 16) + "@example.com";
-    }
-
-    /** The incident's user: phone, address, country and postal code. */
-    static long createIncidentUser(TestServer server) {
-        return create(server, """
-                {"name": "Bob", "email": "%s",
-                 "data": {"phone": "+14155550000", "address": "2 High St", "country": "US", "postalCode": "94103"}}
-                """.formatted(uniqueEmail()));
-    }
-
-    static long create(TestServer server, String json) {
-        HttpResponse response = server.postJson("/users", json);
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json().get("id").asLong();
     }
 
     static HttpResponse ok(HttpResponse response) {

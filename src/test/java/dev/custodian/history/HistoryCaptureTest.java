@@ -8,6 +8,7 @@ import dev.custodian.patch.JsonPatch;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +24,7 @@ class HistoryCaptureTest {
     @Test
     void apiWritesAreRecordedWithTheirActorRequestIdAndOp() {
         HttpResponse created = server.request("POST", "/users").header("X-Request-Id", "req-create-1")
-                .json("{\"name\": \"Ann\", \"email\": \"" + History.uniqueEmail() + "\", \"data\": {\"phone\": \"+14155550000\"}}")
+                .json("{\"name\": \"Ann\", \"email\": \"" + TestUsers.uniqueEmail() + "\", \"data\": {\"phone\": \"+14155550000\"}}")
                 .send();
         long id = created.json().get("id").asLong();
         History.ok(server.request("PATCH", "/users/" + id).header("X-Request-Id", "req-patch-1")
@@ -65,7 +66,7 @@ class HistoryCaptureTest {
         try (Connection connection = History.rawConnection(server.dataSource())) {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO users (name, email, data) VALUES ('Raw', ?, '{\"a\": 1}') RETURNING id")) {
-                insert.setString(1, History.uniqueEmail());
+                insert.setString(1, TestUsers.uniqueEmail());
                 try (ResultSet rows = insert.executeQuery()) {
                     rows.next();
                     id = rows.getLong(1);
@@ -106,7 +107,7 @@ class HistoryCaptureTest {
 
     @Test
     void anUpdateThatChangesNothingRecordsNothing() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         TestSql.execute(server.dataSource(), "UPDATE users SET data = data, name = name WHERE id = ?", id);
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"country\": \"US\"}}"));
@@ -117,11 +118,11 @@ class HistoryCaptureTest {
 
     @Test
     void aHardDeletedUserInsertedAgainContinuesItsVersions() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         History.ok(server.mergePatch("/users/" + id, "{\"name\": \"Robert\"}"));
         TestSql.execute(server.dataSource(), "DELETE FROM users WHERE id = ?", id);
 
-        TestSql.execute(server.dataSource(), "INSERT INTO users (id, name, email) VALUES (?, 'Again', ?)", id, History.uniqueEmail());
+        TestSql.execute(server.dataSource(), "INSERT INTO users (id, name, email) VALUES (?, 'Again', ?)", id, TestUsers.uniqueEmail());
 
         assertThat(TestSql.user(server.dataSource(), id).get("version").asLong()).isEqualTo(4);
         assertThat(TestSql.rows(server.dataSource(), "SELECT version, op FROM user_changes WHERE user_id = ? ORDER BY version", id)
@@ -130,7 +131,7 @@ class HistoryCaptureTest {
 
     @Test
     void everyRecordedChangeLeadsFromOneStateToTheNextAndBack() throws Exception {
-        long id = History.create(server, "{\"name\": \"Walk\", \"email\": \"" + History.uniqueEmail() + "\"}");
+        long id = TestUsers.create(server, "{\"name\": \"Walk\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}");
         Random random = new Random(7);
         List<JsonNode> states = new ArrayList<>();
         states.add(History.state(server.dataSource(), id));
@@ -161,7 +162,7 @@ class HistoryCaptureTest {
         }
         data.append('}');
         assertThat(data.length()).isGreaterThan(100_000);
-        long id = History.create(server, "{\"name\": \"Big\", \"email\": \"" + History.uniqueEmail() + "\", \"data\": " + data + "}");
+        long id = TestUsers.create(server, "{\"name\": \"Big\", \"email\": \"" + TestUsers.uniqueEmail() + "\", \"data\": " + data + "}");
 
         History.ok(server.postJson("/phone-number/update/" + id, "{\"phonenumber\": \"+14155550123\"}"));
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"key500\": {\"n\": -1}}}"));
@@ -178,7 +179,7 @@ class HistoryCaptureTest {
 
     @Test
     void keysWithSlashesAndTildesAreEscapedInPaths() {
-        long id = History.create(server, "{\"name\": \"Esc\", \"email\": \"" + History.uniqueEmail() + "\", \"data\": {\"a/b\": {\"c~d\": 1}}}");
+        long id = TestUsers.create(server, "{\"name\": \"Esc\", \"email\": \"" + TestUsers.uniqueEmail() + "\", \"data\": {\"a/b\": {\"c~d\": 1}}}");
 
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"a/b\": {\"c~d\": 2}}}"));
 
@@ -188,7 +189,7 @@ class HistoryCaptureTest {
 
     @Test
     void historyIsPagedNewestFirst() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         for (int i = 0; i < 4; i++) {
             History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"n\": " + i + "}}"));
         }
@@ -206,8 +207,8 @@ class HistoryCaptureTest {
 
     @Test
     void historyOfADeletedUserIsStillReadable() {
-        long softDeleted = History.createIncidentUser(server);
-        long hardDeleted = History.createIncidentUser(server);
+        long softDeleted = TestUsers.createIncidentUser(server);
+        long hardDeleted = TestUsers.createIncidentUser(server);
         assertThat(server.request("DELETE", "/users/" + softDeleted).send().status()).isEqualTo(204);
         TestSql.execute(server.dataSource(), "DELETE FROM users WHERE id = ?", hardDeleted);
 
@@ -226,7 +227,7 @@ class HistoryCaptureTest {
 
     @Test
     void invalidPagingParametersAre422NamingTheParameter() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         for (String query : List.of("limit=0", "limit=501", "limit=x", "before=0", "before=abc")) {
             HttpResponse response = server.get("/users/" + id + "/history?" + query);
@@ -237,7 +238,7 @@ class HistoryCaptureTest {
 
     @Test
     void historyNeedsAToken() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         assertThat(server.request("GET", "/users/" + id + "/history").token(null).send().status()).isEqualTo(401);
         assertThat(server.request("GET", "/users/" + id + "/history").token(server.readToken).send().status()).isEqualTo(200);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import org.junit.jupiter.api.Test;
 
 /** POST /users/{id}/revert: a past version made current again, or one change undone, as a new recorded change. */
@@ -14,7 +15,7 @@ class RevertTest {
 
     @Test
     void revertToAVersionMakesItsStateCurrentAsANewVersion() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode first = TestSql.user(server.dataSource(), id);
         History.ok(server.mergePatch("/users/" + id, "{\"name\": \"Robert\", \"data\": {\"phone\": \"+14155550111\"}}"));
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"address\": null, \"extra\": {\"a\": 1}}}"));
@@ -36,7 +37,7 @@ class RevertTest {
 
     @Test
     void undoOfOneChangeKeepsLaterChangesToOtherPaths() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         History.ok(server.postJson("/phone-number/update/" + id, "{\"phonenumber\": \"+14155550123\"}"));
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"address\": \"9 Low St\"}}"));
 
@@ -52,7 +53,7 @@ class RevertTest {
 
     @Test
     void undoOfAnAddedKeyRemovesIt() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"nickname\": \"Bobby\"}}"));
 
         History.ok(revert(id, "{\"undoVersion\": 2}"));
@@ -62,7 +63,7 @@ class RevertTest {
 
     @Test
     void undoIsRefusedWhenALaterChangeTouchedTheSamePaths() {
-        long id = History.create(server, "{\"name\": \"Ann\", \"email\": \"" + History.uniqueEmail()
+        long id = TestUsers.create(server, "{\"name\": \"Ann\", \"email\": \"" + TestUsers.uniqueEmail()
                 + "\", \"data\": {\"address\": {\"street\": \"1 Main\", \"city\": \"Oslo\"}, \"phone\": \"+14155550000\"}}");
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"address\": {\"city\": \"Bergen\"}, \"phone\": \"+14155550001\"}}"));
         History.ok(server.request("PATCH", "/users/" + id).ifMatch(2)
@@ -84,7 +85,7 @@ class RevertTest {
 
     @Test
     void undoOfASoftDeleteBringsTheUserBack() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode alive = History.ok(server.get("/users/" + id)).json();
         assertThat(server.request("DELETE", "/users/" + id).send().status()).isEqualTo(204);
 
@@ -99,7 +100,7 @@ class RevertTest {
 
     @Test
     void undoOfAHardDeleteInsertsTheUserAgainFromHistory() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"country\": \"CA\"}}"));
         JsonNode alive = History.ok(server.get("/users/" + id)).json();
         TestSql.execute(server.dataSource(), "DELETE FROM users WHERE id = ?", id);
@@ -117,7 +118,7 @@ class RevertTest {
 
     @Test
     void revertToAVersionBringsBackAHardDeletedUser() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode alive = History.ok(server.get("/users/" + id)).json();
         TestSql.execute(server.dataSource(), "DELETE FROM users WHERE id = ?", id);
 
@@ -128,8 +129,8 @@ class RevertTest {
 
     @Test
     void undoOfTheLatestChangeWithNothingAfterItAlwaysApplies() {
-        long id = History.createIncidentUser(server);
-        History.ok(server.mergePatch("/users/" + id, "{\"email\": \"" + History.uniqueEmail() + "\"}"));
+        long id = TestUsers.createIncidentUser(server);
+        History.ok(server.mergePatch("/users/" + id, "{\"email\": \"" + TestUsers.uniqueEmail() + "\"}"));
         JsonNode first = History.ok(server.get("/users/" + id + "?version=1")).json();
 
         History.ok(revert(id, "{\"undoVersion\": 2}"));
@@ -139,7 +140,7 @@ class RevertTest {
 
     @Test
     void dryRunsShowTheResultAndChangeNothing() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         History.ok(server.postJson("/phone-number/update/" + id, "{\"phonenumber\": \"+14155550123\"}"));
         assertThat(server.request("DELETE", "/users/" + id).send().status()).isEqualTo(204);
         JsonNode before = TestSql.user(server.dataSource(), id);
@@ -161,7 +162,7 @@ class RevertTest {
 
     @Test
     void ifMatchThatIsNotTheCurrentVersionIs412() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"country\": \"CA\"}}"));
 
         HttpResponse stale = server.request("POST", "/users/" + id + "/revert").ifMatch(1).json("{\"toVersion\": 1}").send();
@@ -175,7 +176,7 @@ class RevertTest {
 
     @Test
     void invalidBodiesAre422AndChangeNothing() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         for (String body : new String[] {"{}", "{\"toVersion\": 1, \"undoVersion\": 1}", "{\"toVersion\": 0}",
                 "{\"toVersion\": \"1\"}", "{\"toVersion\": 1.5}", "{\"version\": 1}", "{\"toVersion\": 7}", "{\"undoVersion\": 7}"}) {
@@ -195,7 +196,7 @@ class RevertTest {
 
     @Test
     void revertNeedsTheWriteRole() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         HttpResponse response = server.request("POST", "/users/" + id + "/revert").token(server.readToken)
                 .json("{\"toVersion\": 1}").send();

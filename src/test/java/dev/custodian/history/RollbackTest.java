@@ -8,6 +8,7 @@ import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -224,7 +225,7 @@ class RollbackTest {
         TestSql.execute(database, "DELETE FROM users WHERE id = ?", deleted);
         damage(List.of(damaged));
         Instant to = databaseNow();
-        History.create(server, "{\"name\": \"Newcomer\", \"email\": \"" + email + "\"}");
+        TestUsers.create(server, "{\"name\": \"Newcomer\", \"email\": \"" + email + "\"}");
         long changesOfDeleted = History.changeCount(database, deleted);
 
         JsonNode report = rollBack("{\"from\": \"" + from + "\", \"to\": \"" + to + "\", \"source\": \"sql\"}");
@@ -290,7 +291,7 @@ class RollbackTest {
     private static List<Long> createUsers(int count) {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ids.add(History.createIncidentUser(server));
+            ids.add(TestUsers.createIncidentUser(server));
         }
         return ids;
     }

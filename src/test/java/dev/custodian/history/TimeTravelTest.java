@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -55,7 +56,7 @@ class TimeTravelTest {
 
     @Test
     void anOffsetOtherThanUtcNamesTheSameInstant() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode current = History.ok(server.get("/users/" + id)).json();
         Instant created = Instant.parse(current.get("createdAt").asText());
         String inParis = created.atOffset(ZoneOffset.ofHours(1)).toString();
@@ -69,7 +70,7 @@ class TimeTravelTest {
 
     @Test
     void beforeTheUserExistedIs404() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         Instant created = Instant.parse(History.ok(server.get("/users/" + id)).json().get("createdAt").asText());
 
         HttpResponse response = readAsOf(id, created.minusMillis(1).toString());
@@ -81,7 +82,7 @@ class TimeTravelTest {
 
     @Test
     void aDeletedUserIsReadableAtTimesWhenItWasAlive() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode second = History.ok(server.mergePatch("/users/" + id, "{\"data\": {\"country\": \"CA\"}}")).json();
         assertThat(server.request("DELETE", "/users/" + id).send().status()).isEqualTo(204);
         Instant deletedAt = Instant.parse(TestSql.value(server.dataSource(),
@@ -96,7 +97,7 @@ class TimeTravelTest {
 
     @Test
     void aHardDeletedUserIsReadableAtVersionsWhenItWasAlive() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode first = History.ok(server.get("/users/" + id)).json();
         TestSql.execute(server.dataSource(), "DELETE FROM users WHERE id = ?", id);
 
@@ -106,7 +107,7 @@ class TimeTravelTest {
 
     @Test
     void invalidVersionOrTimeIs422NamingTheParameter() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         for (String query : List.of("version=0", "version=-3", "version=two", "asOf=yesterday", "asOf=2026-11-26T09:05:00",
                 "asOf=")) {
@@ -132,7 +133,7 @@ class TimeTravelTest {
 
     /** The representation each write returned, by version. */
     private List<JsonNode> writeVersions() {
-        long id = History.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         List<JsonNode> written = new ArrayList<>();
         written.add(History.ok(server.get("/users/" + id)).json());
         for (int version = 2; version <= VERSIONS; version++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +23,7 @@ class ConcurrentWritesTest {
 
     @Test
     void concurrentPatchesOfDistinctKeysAreAllKept() throws Exception {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         List<Future<List<Integer>>> results = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {

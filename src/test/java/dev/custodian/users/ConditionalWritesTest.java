@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import org.junit.jupiter.api.Test;
 
 /** If-Match on every write, PUT's required precondition, soft delete and dry runs. */
@@ -14,7 +15,7 @@ class ConditionalWritesTest {
 
     @Test
     void staleIfMatchIs412AndChangesNothing() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         server.mergePatch("/users/" + id, "{\"data\": {\"x\": 1}}");
         JsonNode before = TestSql.user(server.dataSource(), id);
 
@@ -34,9 +35,9 @@ class ConditionalWritesTest {
 
     @Test
     void currentIfMatchLetsMergePatchReplaceAnObject() {
-        long id = Users.create(server, """
+        long id = TestUsers.create(server, """
                 {"name": "Eve", "email": "%s", "data": {"address": {"city": "Paris"}}}
-                """.formatted(Users.uniqueEmail()));
+                """.formatted(TestUsers.uniqueEmail()));
 
         HttpResponse response = server.request("PATCH", "/users/" + id).ifMatch(1)
                 .body("application/merge-patch+json", "{\"data\": {\"address\": \"12 Rue X, Paris\"}}").send();
@@ -47,11 +48,11 @@ class ConditionalWritesTest {
 
     @Test
     void putWithoutIfMatchIs428() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse response = server.request("PUT", "/users/" + id)
-                .json("{\"name\": \"New\", \"email\": \"" + Users.uniqueEmail() + "\", \"data\": {}}").send();
+                .json("{\"name\": \"New\", \"email\": \"" + TestUsers.uniqueEmail() + "\", \"data\": {}}").send();
 
         assertThat(response.status()).isEqualTo(428);
         assertThat(response.json().get("type").asText()).isEqualTo("/problems/precondition-required");
@@ -60,8 +61,8 @@ class ConditionalWritesTest {
 
     @Test
     void putWithIfMatchReplacesTheWholeUser() {
-        long id = Users.createIncidentUser(server);
-        String email = Users.uniqueEmail();
+        long id = TestUsers.createIncidentUser(server);
+        String email = TestUsers.uniqueEmail();
 
         HttpResponse response = server.request("PUT", "/users/" + id).ifMatch(1)
                 .json("{\"name\": \"New\", \"email\": \"" + email + "\", \"data\": {\"country\": \"de\"}}").send();
@@ -70,12 +71,12 @@ class ConditionalWritesTest {
         assertThat(response.header("ETag")).isEqualTo("\"2\"");
         JsonNode stored = TestSql.user(server.dataSource(), id);
         assertThat(stored.get("name").asText()).isEqualTo("New");
-        assertThat(Users.data(stored)).isEqualTo(TestSql.parse("{\"country\": \"DE\"}"));
+        assertThat(TestUsers.data(stored)).isEqualTo(TestSql.parse("{\"country\": \"DE\"}"));
     }
 
     @Test
     void deleteIsSoftAndTheUserIsGoneFromTheApi() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         HttpResponse response = server.request("DELETE", "/users/" + id).send();
 
@@ -89,7 +90,7 @@ class ConditionalWritesTest {
 
     @Test
     void dryRunsReportTheChangeAndWriteNothing() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
         long usersBefore = TestSql.count(server.dataSource(), "SELECT count(*) FROM users");
 
@@ -97,10 +98,10 @@ class ConditionalWritesTest {
         HttpResponse phone = server.postJson("/phone-number/update/" + id + "?dryRun=true", "{\"phonenumber\": \"+14155550124\"}");
         HttpResponse json = server.jsonPatch("/users/" + id + "?dryRun=true", "[{\"op\": \"remove\", \"path\": \"/data/address\"}]");
         HttpResponse put = server.request("PUT", "/users/" + id + "?dryRun=true").ifMatch(1)
-                .json("{\"name\": \"X\", \"email\": \"" + Users.uniqueEmail() + "\"}").send();
+                .json("{\"name\": \"X\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}").send();
         HttpResponse delete = server.request("DELETE", "/users/" + id + "?dryRun=true").send();
         HttpResponse create = server.postJson("/users?dryRun=true",
-                "{\"name\": \"Y\", \"email\": \"" + Users.uniqueEmail() + "\"}");
+                "{\"name\": \"Y\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}");
 
         assertThat(merge.json().get("changes")).isEqualTo(TestSql.parse(
                 "[{\"op\": \"replace\", \"path\": \"/data/phone\", \"value\": \"+14155550123\"}]"));

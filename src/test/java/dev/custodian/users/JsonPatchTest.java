@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import org.junit.jupiter.api.Test;
 
 /** RFC 6902 through PATCH: every op, all-or-nothing, and the errors of each kind. */
@@ -14,9 +15,9 @@ class JsonPatchTest {
 
     @Test
     void operationsApplyInOrderAndAtomically() {
-        long id = Users.create(server, """
+        long id = TestUsers.create(server, """
                 {"name": "Cy", "email": "%s", "data": {"tags": ["a", "b"], "a/b": 1, "m~n": 2, "old": "x"}}
-                """.formatted(Users.uniqueEmail()));
+                """.formatted(TestUsers.uniqueEmail()));
 
         HttpResponse response = server.jsonPatch("/users/" + id, """
                 [{"op": "test", "path": "/data/a~1b", "value": 1},
@@ -28,13 +29,13 @@ class JsonPatchTest {
                 """);
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(Users.data(TestSql.user(server.dataSource(), id))).isEqualTo(TestSql.parse(
+        assertThat(TestUsers.data(TestSql.user(server.dataSource(), id))).isEqualTo(TestSql.parse(
                 "{\"tags\": [\"a\", \"b\", \"c\"], \"m~n\": 3, \"new\": \"x\", \"copy\": \"x\"}"));
     }
 
     @Test
     void failedTestOperationIs409AndChangesNothing() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse response = server.jsonPatch("/users/" + id, """
@@ -51,7 +52,7 @@ class JsonPatchTest {
 
     @Test
     void missingPathIs422AndChangesNothing() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse response = server.jsonPatch("/users/" + id, """
@@ -67,7 +68,7 @@ class JsonPatchTest {
 
     @Test
     void malformedOperationIs400() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         for (String patch : new String[] {
@@ -85,7 +86,7 @@ class JsonPatchTest {
 
     @Test
     void replacingDataWholeWithoutIfMatchIsRefusedNamingTheLostKeys() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse response = server.jsonPatch("/users/" + id,
@@ -100,7 +101,7 @@ class JsonPatchTest {
 
     @Test
     void replacingDataWholeWithCurrentIfMatchIsApplied() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         HttpResponse response = server.request("PATCH", "/users/" + id).ifMatch(1)
                 .body("application/json-patch+json",
@@ -109,21 +110,21 @@ class JsonPatchTest {
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode stored = TestSql.user(server.dataSource(), id);
-        assertThat(Users.data(stored)).isEqualTo(TestSql.parse("{\"phone\": \"+14155550123\"}"));
+        assertThat(TestUsers.data(stored)).isEqualTo(TestSql.parse("{\"phone\": \"+14155550123\"}"));
         assertThat(stored.get("version").asLong()).isEqualTo(2);
     }
 
     @Test
     void removeOperationNamesWhatItDropsSoNeedsNoIfMatch() {
-        long id = Users.create(server, """
+        long id = TestUsers.create(server, """
                 {"name": "Di", "email": "%s", "data": {"tags": ["a", "b", "c"], "address": {"city": "Rome", "zip": "00100"}}}
-                """.formatted(Users.uniqueEmail()));
+                """.formatted(TestUsers.uniqueEmail()));
 
         HttpResponse response = server.jsonPatch("/users/" + id,
                 "[{\"op\": \"remove\", \"path\": \"/data/tags/1\"}, {\"op\": \"remove\", \"path\": \"/data/address/zip\"}]");
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(Users.data(TestSql.user(server.dataSource(), id))).isEqualTo(TestSql.parse(
+        assertThat(TestUsers.data(TestSql.user(server.dataSource(), id))).isEqualTo(TestSql.parse(
                 "{\"tags\": [\"a\", \"c\"], \"address\": {\"city\": \"Rome\"}}"));
     }
 }

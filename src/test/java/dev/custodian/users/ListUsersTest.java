@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
+import dev.custodian.testing.TestUsers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class ListUsersTest {
     void pagesWalkEveryUserOnceInIdOrder() {
         List<Long> created = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            created.add(Users.createIncidentUser(server));
+            created.add(TestUsers.createIncidentUser(server));
         }
         List<Long> seen = new ArrayList<>();
         String cursor = Long.toString(created.get(0) - 1);
@@ -34,8 +35,8 @@ class ListUsersTest {
 
     @Test
     void emailFilterIgnoresCaseAndSkipsDeletedUsers() {
-        String email = Users.uniqueEmail();
-        long id = Users.create(server, "{\"name\": \"F\", \"email\": \"" + email + "\"}");
+        String email = TestUsers.uniqueEmail();
+        long id = TestUsers.create(server, "{\"name\": \"F\", \"email\": \"" + email + "\"}");
 
         JsonNode found = server.get("/users?email=" + email.toUpperCase()).json();
         server.request("DELETE", "/users/" + id).send();

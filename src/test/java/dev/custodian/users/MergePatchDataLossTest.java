@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,9 @@ class MergePatchDataLossTest {
     }
 
     private long createUserWithAddressObject() {
-        return Users.create(server, """
+        return TestUsers.create(server, """
                 {"name": "Eve", "email": "%s", "data": {"phone": "+14155550000", "address": {"city": "Paris"}}}
-                """.formatted(Users.uniqueEmail()));
+                """.formatted(TestUsers.uniqueEmail()));
     }
 
     private static List<String> textValues(JsonNode array) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class PartialUpdateTest {
 
     @Test
     void phoneRouteChangesOnlyThePhone() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse response = server.postJson("/phone-number/update/" + id, "{\"phonenumber\": \"+1 415 555 0123\"}");
@@ -29,7 +30,7 @@ class PartialUpdateTest {
 
     @Test
     void mergePatchChangesOnlyThePhone() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse response = server.mergePatch("/users/" + id, "{\"data\": {\"phone\": \"(415) 555-0199\"}}");
@@ -40,7 +41,7 @@ class PartialUpdateTest {
 
     @Test
     void plainJsonPatchBodyIsTreatedAsMergePatch() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse response = server.request("PATCH", "/users/" + id)
@@ -54,7 +55,7 @@ class PartialUpdateTest {
     void changingOneUserLeavesEveryOtherUserIdentical() {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            ids.add(Users.createIncidentUser(server));
+            ids.add(TestUsers.createIncidentUser(server));
         }
         long target = ids.get(57);
         List<JsonNode> before = ids.stream().map(id -> TestSql.user(server.dataSource(), id)).toList();
@@ -74,25 +75,25 @@ class PartialUpdateTest {
 
     @Test
     void nestedMergePatchMergesObjectsAndKeepsSiblings() {
-        long id = Users.create(server, """
+        long id = TestUsers.create(server, """
                 {"name": "Ann", "email": "%s", "data": {"address": {"street": "1 Main", "city": "Oslo"}, "tags": ["a"]}}
-                """.formatted(Users.uniqueEmail()));
+                """.formatted(TestUsers.uniqueEmail()));
 
         HttpResponse response = server.mergePatch("/users/" + id, "{\"data\": {\"address\": {\"city\": \"Bergen\"}}}");
 
         assertThat(response.status()).isEqualTo(200);
-        assertThat(Users.data(TestSql.user(server.dataSource(), id))).isEqualTo(TestSql.parse(
+        assertThat(TestUsers.data(TestSql.user(server.dataSource(), id))).isEqualTo(TestSql.parse(
                 "{\"address\": {\"street\": \"1 Main\", \"city\": \"Bergen\"}, \"tags\": [\"a\"]}"));
     }
 
     @Test
     void mergePatchNullRemovesOnlyTheNamedKey() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         HttpResponse response = server.mergePatch("/users/" + id, "{\"data\": {\"postalCode\": null}}");
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        JsonNode data = Users.data(TestSql.user(server.dataSource(), id));
+        JsonNode data = TestUsers.data(TestSql.user(server.dataSource(), id));
         assertThat(data.has("postalCode")).isFalse();
         assertThat(data.get("address").asText()).isEqualTo("2 High St");
         assertThat(data.get("country").asText()).isEqualTo("US");
@@ -101,8 +102,8 @@ class PartialUpdateTest {
 
     @Test
     void mergePatchCanChangeNameAndEmail() {
-        long id = Users.createIncidentUser(server);
-        String email = Users.uniqueEmail();
+        long id = TestUsers.createIncidentUser(server);
+        String email = TestUsers.uniqueEmail();
 
         HttpResponse response = server.mergePatch("/users/" + id, "{\"name\": \"Robert\", \"email\": \"" + email + "\"}");
 
@@ -111,6 +112,21 @@ class PartialUpdateTest {
         assertThat(stored.get("name").asText()).isEqualTo("Robert");
         assertThat(stored.get("email").asText()).isEqualTo(email);
         assertThat(stored.at("/data/address").asText()).isEqualTo("2 High St");
+    }
+
+    @Test
+    void dataNestedDeeperThanRequestsMayStillBeChangedAndReadBack() {
+        long id = TestUsers.createIncidentUser(server);
+        String deep = "{\"a\": ".repeat(100) + "1" + "}".repeat(100);
+        TestSql.execute(server.dataSource(), "UPDATE users SET data = data || jsonb_build_object('deep', ?::jsonb) WHERE id = ?",
+                deep, id);
+
+        HttpResponse patched = server.jsonPatch("/users/" + id, "[{\"op\": \"add\", \"path\": \"/data/note\", \"value\": \"x\"}]");
+        HttpResponse past = server.get("/users/" + id + "?version=2");
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(past.status()).as(past.body()).isEqualTo(200);
+        assertThat(TestSql.user(server.dataSource(), id).at("/data/note").asText()).isEqualTo("x");
     }
 
     static void assertOnlyPhoneChanged(JsonNode before, JsonNode after, String phone) {

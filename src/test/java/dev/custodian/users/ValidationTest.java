@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import org.junit.jupiter.api.Test;
 
 /** What the service accepts: names, emails, and the known keys inside data. */
@@ -16,13 +17,13 @@ class ValidationTest {
     void createNormalisesPhoneAndCountry() {
         HttpResponse response = server.postJson("/users", """
                 {"name": "Flo", "email": "%s", "data": {"phone": "(415) 555-0123", "country": "us", "postalCode": "02134"}}
-                """.formatted(Users.uniqueEmail()));
+                """.formatted(TestUsers.uniqueEmail()));
 
         assertThat(response.status()).isEqualTo(201);
         assertThat(response.header("Location")).isEqualTo("/users/" + response.json().get("id").asLong());
         assertThat(response.header("ETag")).isEqualTo("\"1\"");
         JsonNode stored = TestSql.user(server.dataSource(), response.json().get("id").asLong());
-        assertThat(Users.data(stored)).isEqualTo(TestSql.parse(
+        assertThat(TestUsers.data(stored)).isEqualTo(TestSql.parse(
                 "{\"phone\": \"+14155550123\", \"country\": \"US\", \"postalCode\": \"02134\"}"));
         assertThat(response.json().get("version").asLong()).isEqualTo(1);
         assertThat(response.json().get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
@@ -46,8 +47,8 @@ class ValidationTest {
 
     @Test
     void emailIsUniqueIgnoringCase() {
-        String email = Users.uniqueEmail();
-        Users.create(server, "{\"name\": \"G\", \"email\": \"" + email + "\"}");
+        String email = TestUsers.uniqueEmail();
+        TestUsers.create(server, "{\"name\": \"G\", \"email\": \"" + email + "\"}");
 
         HttpResponse response = server.postJson("/users", "{\"name\": \"H\", \"email\": \"" + email.toUpperCase() + "\"}");
 
@@ -59,7 +60,7 @@ class ValidationTest {
 
     @Test
     void patchWithInvalidPhoneIs422AndChangesNothing() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
         JsonNode before = TestSql.user(server.dataSource(), id);
 
         HttpResponse phoneRoute = server.postJson("/phone-number/update/" + id, "{\"phonenumber\": \"call me maybe\"}");
@@ -77,7 +78,7 @@ class ValidationTest {
 
     @Test
     void phoneWithoutCountryCodeUsesTheDefaultRegion() {
-        long id = Users.createIncidentUser(server);
+        long id = TestUsers.createIncidentUser(server);
 
         HttpResponse response = server.postJson("/phone-number/update/" + id, "{\"phonenumber\": \"415-555-0100\"}");
 

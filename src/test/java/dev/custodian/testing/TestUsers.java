@@ -1,36 +1,34 @@
-package dev.custodian.users;
+package dev.custodian.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.custodian.testing.HttpResponse;
-import dev.custodian.testing.TestServer;
 import java.util.UUID;
 
 /** Creating test users through the API, each with a unique email. */
-final class Users {
-    private Users() {
+public final class TestUsers {
+    private TestUsers() {
     }
 
-    static String uniqueEmail() {
+    public static String uniqueEmail() {
         return "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 16) + "@example.com";
     }
 
     /** The incident's user: phone, address, country and postal code. */
-    static long createIncidentUser(TestServer server) {
+    public static long createIncidentUser(TestServer server) {
         return create(server, """
                 {"name": "Bob", "email": "%s",
                  "data": {"phone": "+14155550000", "address": "2 High St", "country": "US", "postalCode": "94103"}}
                 """.formatted(uniqueEmail()));
     }
 
-    static long create(TestServer server, String json) {
+    public static long create(TestServer server, String json) {
         HttpResponse response = server.postJson("/users", json);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().get("id").asLong();
     }
 
-    static JsonNode data(JsonNode storedUser) {
+    public static JsonNode data(JsonNode storedUser) {
         return storedUser.get("data");
     }
 }
