@@ -7,6 +7,7 @@ import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
 import dev.custodian.http.Json;
+import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
 import io.javalin.Javalin;
@@ -49,7 +50,7 @@ public final class BackupRoutes {
     }
 
     private void list(Context ctx) {
-        respond(ctx, Json.write(backups.list(limit(ctx), ctx.queryParam("after"))));
+        respond(ctx, Json.write(backups.list(Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT), ctx.queryParam("after"))));
     }
 
     private void show(Context ctx) {
@@ -103,22 +104,6 @@ public final class BackupRoutes {
             throw ApiException.validation("/userId", "must be a user id, a positive whole number");
         }
         return value.asLong();
-    }
-
-    private static int limit(Context ctx) {
-        String text = ctx.queryParam("limit");
-        if (text == null || text.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException notANumber) {
-            // answered below
-        }
-        throw ApiException.validation("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '" + text + "'");
     }
 
     private static void respond(Context ctx, String json) {
