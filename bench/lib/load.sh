@@ -109,6 +109,7 @@ define_measurements() {
     LABEL[w3.b]="W3 read a user | (b) pgbench, plain SELECT"
     LABEL[w3.classic]="W3 read a user | classic, GET /users/:id"
     LABEL[w4.custodian]="W4 90% reads, 10% writes | Custodian, GET and PATCH"
+    LABEL[w5.custodian]="W5 read a past version | Custodian, GET /users/{id}?version=N, user with 10,000 versions"
 }
 
 # measure KEY SECONDS OUT: one run of one measurement.
@@ -127,6 +128,8 @@ measure() {
         w3.b) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$BENCH_DIR/pgbench/w3-bare.sql" ;;
         w3.classic) http_load "$seconds" "$out" "$classic" read.lua "$CLASSIC_PID" ;;
         w4.custodian) http_load "$seconds" "$out" "$custodian" mixed.lua "$CUSTODIAN_PID" ;;
+        w5.custodian) BENCH_DEEP_USER=$DEEP_USER \
+            http_load "$seconds" "$out" "$custodian" past-version.lua "$CUSTODIAN_PID" ;;
         *) die "unknown measurement $key" ;;
     esac
 }

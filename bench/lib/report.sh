@@ -50,12 +50,13 @@ results_table() {
     table_row w3.a "Custodian ÷ (a) = $(ratio "$(field w3.custodian 1)" "$(field w3.a 1)" ">=" 0.3)"
     table_row w3.b "(a) ÷ (b) = $(ratio "$(field w3.a 1)" "$(field w3.b 1)")"
     table_row w3.classic "Custodian ÷ classic = $(ratio "$(field w3.custodian 1)" "$(field w3.classic 1)" ">=" 5)"
-    table_row w4.custodian "resident memory after the run $(check "${RSS_MB[w4.custodian]}" "<=" 300 " MB")"
+    table_row w4.custodian ""
+    table_row w5.custodian "÷ W3 current read = $(ratio "$(field w5.custodian 1)" "$(field w3.custodian 1)"); resident memory after the run $(check "${RSS_MB[w5.custodian]}" "<=" 300 " MB")"
 }
 
 every_run() {
     local key run line
-    for key in w1.custodian w1.a w1.b w1.classic w2.custodian w3.custodian w3.a w3.b w3.classic w4.custodian; do
+    for key in w1.custodian w1.a w1.b w1.classic w2.custodian w3.custodian w3.a w3.b w3.classic w4.custodian w5.custodian; do
         line=""
         for ((run = 1; run <= RUNS; run++)); do
             line+="${line:+, }$(cut -d' ' -f1 "$WORK/runs/$key.$run")"

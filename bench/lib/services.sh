@@ -140,6 +140,11 @@ seed_custodian() {
     expect_ok "${auth[@]}" -H 'Content-Type: application/json' -d '{"phonenumber":"+14155550101"}' \
         "$url/phone-number/update/1"
     expect_ok "${auth[@]}" "$url/users/$USERS"
+    say "giving user $DEEP_USER 10,000 versions for W5"
+    PGOPTIONS="-c bench.deep_user=$DEEP_USER" psql "$(url_for "$CUSTODIAN_DB")" -Xq -v ON_ERROR_STOP=1 \
+        -f "$BENCH_DIR/sql/deep-history.sql" >>"$WORK/seed-custodian.log" 2>&1 ||
+        die "seeding the deep history failed: $(tail -n 5 "$WORK/seed-custodian.log")"
+    expect_ok "${auth[@]}" "$url/users/$DEEP_USER?version=1"
 }
 
 # --- the classic service ---------------------------------------------------------------------
