@@ -1,5 +1,6 @@
 package dev.custodian.users;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.auth.AccessControl;
 import dev.custodian.auth.Role;
 import dev.custodian.db.Transactions;
@@ -79,15 +80,12 @@ public final class UserRoutes {
         String type = Bodies.mediaType(ctx);
         WriteRequest request = writeRequest(ctx);
         long id = Params.id(ctx, "user");
-        WriteOutcome outcome;
-        if (Bodies.JSON_PATCH.equals(type)) {
-            outcome = writes.jsonPatch(request, id, jsonOf(ctx));
-        } else if (type == null || Bodies.MERGE_PATCH.equals(type) || Bodies.JSON.equals(type)) {
-            outcome = writes.mergePatch(request, id, jsonOf(ctx));
-        } else {
+        boolean jsonPatch = Bodies.JSON_PATCH.equals(type);
+        if (!jsonPatch && type != null && !Bodies.MERGE_PATCH.equals(type) && !Bodies.JSON.equals(type)) {
             throw Bodies.unsupported(type, Set.of(Bodies.MERGE_PATCH, Bodies.JSON, Bodies.JSON_PATCH));
         }
-        respondToWrite(ctx, outcome);
+        JsonNode body = Json.parse(ctx.bodyAsBytes());
+        respondToWrite(ctx, jsonPatch ? writes.jsonPatch(request, id, body) : writes.mergePatch(request, id, body));
     }
 
     private void replace(Context ctx) {
@@ -106,10 +104,6 @@ public final class UserRoutes {
         var patch = Json.MAPPER.createObjectNode();
         patch.putObject("data").put("phone", phone);
         respondToWrite(ctx, writes.mergePatch(writeRequest(ctx), Params.id(ctx, "user"), patch));
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode jsonOf(Context ctx) {
-        return Json.parse(ctx.bodyAsBytes());
     }
 
     private void respondToWrite(Context ctx, WriteOutcome outcome) {
