@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Settings settings) {
         Optional<EmbeddedDatabase> embedded = settings.databaseUrl().isPresent()
                 ? Optional.empty()
-                : Optional.of(EmbeddedDatabase.start(settings.dataDir().resolve("postgres")));
+                : Optional.of(EmbeddedDatabase.start(settings.dataDir()));
         try {
             DatabaseUrl url = settings.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
             log.info("database: {}", url);
