@@ -27,6 +27,9 @@ public final class DatabaseErrors {
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CHECK_VIOLATION = "23514";
+    /** U+0000 in a text parameter (invalid byte sequence) or in jsonb text; request bodies are checked before. */
+    private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
+    private static final String UNTRANSLATABLE_CHARACTER = "22P05";
     private static final String SERIALIZATION_FAILURE = "40001";
     private static final String DEADLOCK_DETECTED = "40P01";
     private static final String CONNECTION_CLASS = "08";
@@ -57,6 +60,8 @@ public final class DatabaseErrors {
             }
             case CHECK_VIOLATION -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
                     + constraint(e));
+            case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER -> new ApiException(ProblemType.VALIDATION,
+                    "a value holds a character PostgreSQL cannot store, such as U+0000; remove it");
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED -> new ApiException(ProblemType.UNAVAILABLE,
                     "the database is busy with conflicting writes; retry shortly");
             default -> new IllegalStateException("database error, SQLSTATE " + state, e);

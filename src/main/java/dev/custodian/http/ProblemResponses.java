@@ -1,5 +1,8 @@
 package dev.custodian.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,6 +23,7 @@ public final class ProblemResponses {
     public static final String CONTENT_TYPE = "application/problem+json";
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
     private static final int RETRY_AFTER_SECONDS = 5;
+    private static final ObjectWriter ASCII = Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
     private ProblemResponses() {
     }
@@ -36,14 +40,26 @@ public final class ProblemResponses {
     }
 
     public static void respond(Context ctx, ApiException e) {
+        if (e.type() == ProblemType.UNAVAILABLE) {
+            ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        ctx.status(e.status()).contentType(CONTENT_TYPE).result(render(e, ctx.path(), RequestIds.of(ctx)));
+    }
+
+    /**
+     * The problem as JSON text. Everything beyond ASCII is written as JSON escapes, so that a
+     * pointer naming a key with a lone surrogate reaches the client as sent, not as {@code ?}.
+     */
+    private static String render(ApiException e, String instance, String requestId) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         ProblemType type = e.type();
         body.put("type", type.uri());
         body.put("title", type.title());
-        body.put("status", type.status());
+        body.put("status", e.status());
         body.put("detail", e.getMessage());
-        body.put("instance", ctx.path());
-        String requestId = RequestIds.of(ctx);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         if (requestId != null) {
             body.put("requestId", requestId);
         }
@@ -53,10 +69,11 @@ public final class ProblemResponses {
         for (Map.Entry<String, Object> extension : e.extensions().entrySet()) {
             body.set(extension.getKey(), Json.MAPPER.valueToTree(extension.getValue()));
         }
-        if (type == ProblemType.UNAVAILABLE) {
-            ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        try {
+            return ASCII.writeValueAsString(body);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("could not write a problem", impossible);
         }
-        ctx.status(type.status()).contentType(CONTENT_TYPE).result(Json.write(body));
     }
 
     private static void respondIfEmpty(Context ctx, ProblemType type, String detail) {
