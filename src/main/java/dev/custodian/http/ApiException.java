@@ -23,6 +23,11 @@ public class ApiException extends RuntimeException {
         this(type, type.status(), detail, errors, extensions);
     }
 
+    /** A problem answered with another status than its type's own: a request the server itself refused. */
+    ApiException(ProblemType type, int status, String detail) {
+        this(type, status, detail, List.of(), Map.of());
+    }
+
     private ApiException(ProblemType type, int status, String detail, List<FieldError> errors,
                          Map<String, Object> extensions) {
         super(detail);

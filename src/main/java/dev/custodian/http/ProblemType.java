@@ -10,6 +10,11 @@ public enum ProblemType {
                     + " of more than 1000 digits, or holds text that is not Unicode (a lone surrogate such as \\ud800"
                     + " without its pair). 'errors' names the string or key refused, or the object or array in which"
                     + " parsing stopped."),
+    BAD_REQUEST(400, "Bad request",
+            "The server refused the HTTP request before reading it: a URI it cannot decode (an encoded NUL such as"
+                    + " %00, a broken escape such as %zz), illegal characters, malformed headers, a URI (414) or"
+                    + " headers (431) that are too long, an unsupported Expect (417) or HTTP version (505). The"
+                    + " status says which. Nothing was read or changed."),
     MALFORMED_PATCH(400, "Malformed patch",
             "The JSON Patch (RFC 6902) is not an array of well-formed operations."),
     UNAUTHORIZED(401, "Unauthorized",
