@@ -1,6 +1,7 @@
 package dev.custodian.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.config.Settings;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
 import dev.custodian.http.ProblemType;
@@ -35,6 +36,8 @@ public final class DatabaseErrors {
     private static final String CONNECTION_CLASS = "08";
     private static final String ADMIN_SHUTDOWN = "57P01";
     private static final String CANNOT_CONNECT_NOW = "57P03";
+    /** A statement cancelled, here by the pool's statement_timeout. */
+    private static final String QUERY_CANCELED = "57014";
 
     private DatabaseErrors() {
     }
@@ -52,6 +55,12 @@ public final class DatabaseErrors {
             return new ApiException(ProblemType.UNAVAILABLE, "the database cannot be reached right now; retry shortly");
         }
         return switch (state) {
+            case QUERY_CANCELED -> {
+                log.warn("a statement ran past the statement timeout and was cancelled");
+                yield new ApiException(ProblemType.UNAVAILABLE, "the database did not finish in time ("
+                        + Settings.STATEMENT_TIMEOUT + "), most likely waiting for a row another writer holds;"
+                        + " nothing was changed, retry shortly");
+            }
             case UNIQUE_VIOLATION -> uniqueViolation(e);
             case KEY_LOSS -> keyLoss(e);
             case BULK -> {

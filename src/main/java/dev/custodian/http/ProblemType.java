@@ -52,7 +52,8 @@ public enum ProblemType {
     INTERNAL(500, "Internal error",
             "The server failed unexpectedly. The log has the details under the request id."),
     UNAVAILABLE(503, "Service unavailable",
-            "The database cannot be reached right now. Retry after the number of seconds in Retry-After.");
+            "The database cannot be reached right now, or did not finish within the statement timeout (nothing"
+                    + " was changed). Retry after the number of seconds in Retry-After.");
 
     private final int status;
     private final String title;
