@@ -87,8 +87,8 @@ public final class Main {
         @Option(names = "--port", description = "listen port (CUSTODIAN_HTTP_PORT, default 8080)")
         Integer port;
 
-        @Option(names = "--statement-timeout",
-                description = "longest a request's SQL statement may run, such as 5s (CUSTODIAN_STATEMENT_TIMEOUT, default 5s)")
+        @Option(names = "--statement-timeout", description = "longest a request's SQL statement may run,"
+                + " such as 5s (CUSTODIAN_STATEMENT_TIMEOUT, default 5s)")
         String statementTimeout;
 
         @Override

@@ -84,8 +84,9 @@ public final class ProblemResponses {
     }
 
     /**
-     * The problem as JSON text. Everything beyond ASCII is written as JSON escapes, so that a
-     * pointer naming a key with a lone surrogate reaches the client as sent, not as {@code ?}.
+     * The problem as JSON text. Everything beyond ASCII is written as JSON escapes, so that text
+     * echoed from the request (a pointer, a value in a message) reaches the client exactly, even
+     * where it is not valid Unicode, instead of turning into {@code ?} on the way out.
      */
     private static String render(ApiException e, String instance, String requestId) {
         ObjectNode body = Json.MAPPER.createObjectNode();
