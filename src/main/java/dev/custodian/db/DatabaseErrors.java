@@ -1,6 +1,7 @@
 package dev.custodian.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.config.Settings;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
 import dev.custodian.http.ProblemType;
@@ -27,6 +28,9 @@ public final class DatabaseErrors {
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CHECK_VIOLATION = "23514";
+    /** U+0000 in a text parameter (invalid byte sequence) or in jsonb text; request bodies are checked before. */
+    private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
+    private static final String UNTRANSLATABLE_CHARACTER = "22P05";
     private static final String SERIALIZATION_FAILURE = "40001";
     private static final String DEADLOCK_DETECTED = "40P01";
     private static final String CONNECTION_CLASS = "08";
@@ -39,6 +43,8 @@ public final class DatabaseErrors {
     private static final String INVALID_CATALOG_NAME = "3D000";
     /** PgJDBC's own code when it cannot answer the server's sign-in request (no password given). */
     private static final String CONNECTION_REJECTED = "08004";
+    /** A statement cancelled, here by the pool's statement_timeout. */
+    private static final String QUERY_CANCELED = "57014";
 
     private DatabaseErrors() {
     }
@@ -73,6 +79,12 @@ public final class DatabaseErrors {
             return new ApiException(ProblemType.UNAVAILABLE, "the database cannot be reached right now; retry shortly");
         }
         return switch (state) {
+            case QUERY_CANCELED -> {
+                log.warn("a statement ran past the statement timeout and was cancelled");
+                yield new ApiException(ProblemType.UNAVAILABLE, "the database did not finish in time ("
+                        + Settings.STATEMENT_TIMEOUT + "), most likely waiting for a row another writer holds;"
+                        + " nothing was changed, retry shortly");
+            }
             case UNIQUE_VIOLATION -> uniqueViolation(e);
             case KEY_LOSS -> keyLoss(e);
             case BULK -> {
@@ -81,6 +93,8 @@ public final class DatabaseErrors {
             }
             case CHECK_VIOLATION -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
                     + constraint(e));
+            case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER -> new ApiException(ProblemType.VALIDATION,
+                    "a value holds a character PostgreSQL cannot store, such as U+0000; remove it");
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED -> new ApiException(ProblemType.UNAVAILABLE,
                     "the database is busy with conflicting writes; retry shortly");
             default -> new IllegalStateException("database error, SQLSTATE " + state, e);
