@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * HTTP routes of history: {@code GET /users/{id}/history} (read), {@code POST
+ * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read), {@code POST
  * /users/{id}/revert} (write) and {@code POST /admin/rollback} (admin). Past versions of a user
  * are read through {@code GET /users/{id}}, answered by {@link PastVersions}. Thread-safe.
  */
@@ -27,6 +27,7 @@ public final class HistoryRoutes {
 
     private final Transactions transactions;
     private final HistoryStore store = new HistoryStore();
+    private final RecentChanges recent = new RecentChanges();
     private final Reverts reverts;
     private final Rollbacks rollbacks;
 
@@ -39,6 +40,7 @@ public final class HistoryRoutes {
 
     public void register(Javalin app) {
         app.get("/users/{id}/history", this::history, Role.READ);
+        app.get("/changes", this::changes, Role.READ);
         app.post("/users/{id}/revert", this::revert, Role.WRITE);
         app.post("/admin/rollback", this::rollback, Role.ADMIN);
     }
@@ -55,6 +57,13 @@ public final class HistoryRoutes {
             return entries;
         });
         Pages.respond(ctx, page, limit, HistoryStore.Entry::json, HistoryStore.Entry::version);
+    }
+
+    private void changes(Context ctx) {
+        int limit = Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
+        ChangesQuery query = ChangesQuery.parse(ctx);
+        List<RecentChanges.Entry> page = transactions.autocommit(connection -> recent.page(connection, query, limit + 1));
+        Pages.respondWithCursor(ctx, page, limit, RecentChanges.Entry::json, RecentChanges.Entry::cursor);
     }
 
     private void revert(Context ctx) {

@@ -19,16 +19,17 @@ import java.util.OptionalLong;
  * of that user needs too. Thread-safe (stateless).
  */
 final class HistoryStore {
+    /** The members of a history entry as the API shows it, for {@code json_build_object} over {@code user_changes c}. */
+    static final String ENTRY_MEMBERS = """
+            'version', c.version, 'at', custodian_time(c.at), 'actor', c.actor, 'requestId', c.request_id,
+            'source', c.source, 'op', c.op, 'changes', c.changes, 'undo', c.undo""";
     private static final String PAGE = """
-            SELECT c.version,
-                   json_build_object('version', c.version, 'at', custodian_time(c.at), 'actor', c.actor,
-                                     'requestId', c.request_id, 'source', c.source, 'op', c.op,
-                                     'changes', c.changes, 'undo', c.undo)::text AS json
+            SELECT c.version, json_build_object(%s)::text AS json
               FROM user_changes c
              WHERE c.user_id = ? AND c.version < ?
              ORDER BY c.version DESC
              LIMIT ?
-            """;
+            """.formatted(ENTRY_MEMBERS);
     private static final String KNOWN = """
             SELECT EXISTS (SELECT 1 FROM user_changes c WHERE c.user_id = ?)
                 OR EXISTS (SELECT 1 FROM users u WHERE u.id = ?)
@@ -227,9 +228,9 @@ final class HistoryStore {
         }
     }
 
-    /** PgJDBC sends an OffsetDateTime as timestamptz, so the instant arrives unchanged. */
-    private static OffsetDateTime utc(Instant time) {
-        return OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
+    /** PgJDBC sends an OffsetDateTime as timestamptz, so the instant arrives unchanged; null stays null. */
+    static OffsetDateTime utc(Instant time) {
+        return time == null ? null : OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
     }
 
     private static JsonNode parseOrNull(String text) {

@@ -12,6 +12,8 @@ import java.util.Set;
  * optionally only those of one actor and/or one source. Null filters match everything.
  */
 record RollbackRequest(Instant from, Instant to, String actor, String source, boolean dryRun) {
+    /** The values of {@code source} in history: writes through the service, and all others. */
+    static final Set<String> SOURCES = Set.of("api", "sql");
     private static final Set<String> FIELDS = Set.of("from", "to", "actor", "source", "dryRun");
 
     static RollbackRequest parse(JsonNode body, boolean dryRunQuery) {
@@ -31,7 +33,7 @@ record RollbackRequest(Instant from, Instant to, String actor, String source, bo
             errors.add(new ApiException.FieldError("/actor", "must not be empty; leave it out to match every actor"));
         }
         String source = text(body, "source", errors);
-        if (source != null && !source.equals("api") && !source.equals("sql")) {
+        if (source != null && !SOURCES.contains(source)) {
             errors.add(new ApiException.FieldError("/source", "must be api or sql, got '" + source + "'"));
         }
         JsonNode dryRun = body.get("dryRun");

@@ -1,0 +1,65 @@
+package dev.custodian.history;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL behind {@code GET /changes}: history entries of all users, newest first, for the
+ * page an operator opens first during an incident. Reads only; the time index of
+ * {@code user_changes} serves the order. Thread-safe (stateless).
+ */
+final class RecentChanges {
+    // Ties on time are common (one statement that changed many users records them all at its
+    // transaction's time), so the order and the cursor go on to the user and the version.
+    private static final String PAGE = """
+            SELECT c.user_id, c.version, custodian_time(c.at) AS at,
+                   json_build_object('userId', c.user_id, %s)::text AS json
+              FROM user_changes c
+             WHERE (?::timestamptz IS NULL OR c.at >= ?::timestamptz)
+               AND (?::timestamptz IS NULL OR c.at < ?::timestamptz)
+               AND (?::text IS NULL OR c.actor = ?::text)
+               AND (?::text IS NULL OR c.source = ?::text)
+               AND (?::text IS NULL OR c.request_id = ?::text)
+               AND (?::timestamptz IS NULL OR (c.at, c.user_id, c.version) < (?::timestamptz, ?::bigint, ?::bigint))
+             ORDER BY c.at DESC, c.user_id DESC, c.version DESC
+             LIMIT ?
+            """.formatted(HistoryStore.ENTRY_MEMBERS);
+
+    /** One entry as the API shows it, and its place in the order. */
+    record Entry(String json, String cursor) {
+    }
+
+    List<Entry> page(Connection connection, ChangesQuery query, int limit) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(PAGE)) {
+            bindTwice(statement, 1, HistoryStore.utc(query.from()), Types.TIMESTAMP_WITH_TIMEZONE);
+            bindTwice(statement, 3, HistoryStore.utc(query.to()), Types.TIMESTAMP_WITH_TIMEZONE);
+            bindTwice(statement, 5, query.actor(), Types.VARCHAR);
+            bindTwice(statement, 7, query.source(), Types.VARCHAR);
+            bindTwice(statement, 9, query.requestId(), Types.VARCHAR);
+            ChangesQuery.Position before = query.before();
+            bindTwice(statement, 11, before == null ? null : HistoryStore.utc(before.at()), Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setObject(13, before == null ? null : before.userId(), Types.BIGINT);
+            statement.setObject(14, before == null ? null : before.version(), Types.BIGINT);
+            statement.setInt(15, limit);
+            try (ResultSet rows = statement.executeQuery()) {
+                var entries = new ArrayList<Entry>();
+                while (rows.next()) {
+                    entries.add(new Entry(rows.getString("json"), ChangesQuery.Position.cursor(rows.getString("at"),
+                            rows.getLong("user_id"), rows.getLong("version"))));
+                }
+                return entries;
+            }
+        }
+    }
+
+    /** A filter's value, in both places the query reads it: the null test and the comparison. */
+    private static void bindTwice(PreparedStatement statement, int first, Object value, int type) throws SQLException {
+        statement.setObject(first, value, type);
+        statement.setObject(first + 1, value, type);
+    }
+}
