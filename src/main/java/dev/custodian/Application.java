@@ -6,6 +6,7 @@ import dev.custodian.backup.BackupRoutes;
 import dev.custodian.backup.BackupSchedule;
 import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
+import dev.custodian.console.ConsoleRoutes;
 import dev.custodian.db.Transactions;
 import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.ProblemResponses;
@@ -43,6 +44,7 @@ public final class Application {
                     ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis)));
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             ProblemResponses.install(config);
+            ConsoleRoutes.install(config);
         });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.testing.HttpResponse;
-import dev.custodian.testing.TestDatabase;
+import dev.custodian.testing.ServerOnOwnDatabase;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
 import dev.custodian.testing.TestUsers;
@@ -15,26 +15,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * GET /changes: history entries of all users, newest first, filtered and paged. On its own
  * database, since it lists every user's changes.
  */
 class RecentChangesTest {
-    private static TestServer server;
+    @RegisterExtension
+    static final ServerOnOwnDatabase own = new ServerOnOwnDatabase();
 
-    @BeforeAll
-    static void startOnOwnDatabase() {
-        server = TestServer.start(TestDatabase.fresh(), settings -> settings);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    private final TestServer server = own.server();
 
     @Test
     void listsTheChangesOfEveryUserNewestFirstWithTheirUserAndTheSameFieldsAsAUsersHistory() {
@@ -123,11 +115,11 @@ class RecentChangesTest {
         });
     }
 
-    private static JsonNode ok(HttpResponse response) {
+    private JsonNode ok(HttpResponse response) {
         return History.ok(response).json();
     }
 
-    private static JsonNode items(String path) {
+    private JsonNode items(String path) {
         return ok(server.get(path)).get("items");
     }
 
@@ -138,7 +130,7 @@ class RecentChangesTest {
     }
 
     /** The time of a user's version as the API writes it. */
-    private static String time(long id, long version) {
+    private String time(long id, long version) {
         return TestSql.value(server.dataSource(),
                 "SELECT custodian_time(at) FROM user_changes WHERE user_id = ? AND version = ?", id, version).toString();
     }
