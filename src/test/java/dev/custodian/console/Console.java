@@ -47,8 +47,14 @@ final class Console {
         return this;
     }
 
-    /** Goes to a page of the console (a #fragment such as #/users/12) and waits for its first heading. */
+    /**
+     * Loads a page of the console (a #fragment such as #/users/12) anew, as a bookmark does, and
+     * waits until it has drawn its first heading. The tab keeps its token (sessionStorage).
+     */
     Console go(String fragment) {
+        // Leave first: a change of the fragment alone would leave the previous page's heading
+        // in place until the new view draws, and the wait below could see that one.
+        driver.get("about:blank");
         driver.get(server.baseUrl() + "/console/" + fragment);
         waitFor(By.cssSelector("body[data-ready] main h1"));
         return this;
