@@ -5,6 +5,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import dev.custodian.patch.PatchException;
+import dev.custodian.tracked.RowNotFoundException;
+import dev.custodian.tracked.VersionMismatchException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -27,6 +29,9 @@ public final class ProblemResponses {
     public static void install(Javalin app) {
         app.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
         app.exception(PatchException.class, (e, ctx) -> respond(ctx, fromPatch(e)));
+        app.exception(RowNotFoundException.class, (e, ctx) -> respond(ctx, ApiException.notFound(e.getMessage())));
+        app.exception(VersionMismatchException.class, (e, ctx) -> respond(ctx, new ApiException(
+                ProblemType.PRECONDITION_FAILED, e.getMessage(), List.of(), Map.of("currentVersion", e.current()))));
         app.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
         app.exception(Exception.class, (e, ctx) -> respond(ctx, unexpected(ctx, e)));
         // Errors Javalin produces without an exception (an unmatched route, for example).
