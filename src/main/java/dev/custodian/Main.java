@@ -5,6 +5,7 @@ import dev.custodian.auth.Role;
 import dev.custodian.auth.Tokens;
 import dev.custodian.backup.BackupKind;
 import dev.custodian.backup.Backups;
+import dev.custodian.backup.RestoreRequest;
 import dev.custodian.backup.VerificationReport;
 import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
@@ -16,7 +17,9 @@ import dev.custodian.http.ApiException;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -246,18 +249,41 @@ public final class Main {
         @Parameters(paramLabel = "ID", description = "the backup's id (its file name without .backup.gz)")
         String id;
 
-        @Option(names = "--user", description = "restore only this user id")
+        @Option(names = "--user", description = "restore only this user id, whatever happened to it since the backup")
         Long userId;
+
+        @Option(names = "--overwrite", split = ",", paramLabel = "IDS|all",
+                description = "also return these users (or all) although the API wrote them since the backup")
+        List<String> overwrite;
+
+        @Option(names = "--keep", split = ",", paramLabel = "IDS", description = "leave these users as they are")
+        List<Long> keep;
 
         @Option(names = "--dry-run", description = "report what would change, change nothing")
         boolean dryRun;
 
         @Override
         public Integer call() {
+            boolean all = List.of("all").equals(overwrite);
+            var request = new RestoreRequest(userId, all, all ? new TreeSet<>() : userIds("--overwrite", overwrite),
+                    keep == null ? new TreeSet<>() : new TreeSet<>(keep), dryRun);
             var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
-            var report = withBackups(database, backups -> backups.restore(id, context, userId, dryRun));
+            var report = withBackups(database, backups -> backups.restore(id, context, request));
             spec.commandLine().getOut().println(report.toJson().toPrettyString());
             return 0;
+        }
+
+        private static TreeSet<Long> userIds(String option, List<String> values) {
+            var ids = new TreeSet<Long>();
+            for (String value : values == null ? List.<String>of() : values) {
+                try {
+                    ids.add(Long.parseLong(value.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(option + " takes 'all' or user ids separated by commas, got '"
+                            + value + "'");
+                }
+            }
+            return ids;
         }
     }
 }

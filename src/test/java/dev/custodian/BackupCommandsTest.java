@@ -3,13 +3,17 @@ package dev.custodian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestDatabase;
+import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +48,36 @@ class BackupCommandsTest {
         assertThat(report.get("restored").asLong()).isEqualTo(1);
         assertThat(report.get("actor").asText()).startsWith("cli:");
         assertThat(TestSql.value(db, "SELECT name FROM users WHERE id = 2")).isEqualTo("Bob");
+    }
+
+    @Test
+    void restoreFromTheCommandLineKeepsApiWritesUnlessOverwriteNamesThem() {
+        try (TestServer server = TestServer.start(db, settings -> settings.withBackups(dataDir.resolve("backups"),
+                Optional.empty(), 7))) {
+            TestUsers.create(server, "{\"name\": \"Ada\", \"email\": \"ada@example.com\"}");
+            TestUsers.create(server, "{\"name\": \"Bob\", \"email\": \"bob@example.com\"}");
+            String id = TestSql.parse(run("backup", "create").out()).get("id").asText();
+            HttpResponse written = server.mergePatch("/users/1", "{\"name\": \"Ada Lovelace\"}");
+            TestSql.execute(db, "UPDATE users SET name = 'Changed' WHERE id = 2");
+
+            Run preview = run("backup", "restore", id, "--dry-run");
+            Run restore = run("backup", "restore", id);
+            Object keptName = TestSql.value(db, "SELECT name FROM users WHERE id = 1");
+            Run overwrite = run("backup", "restore", id, "--overwrite", "1");
+            Run invalid = run("backup", "restore", id, "--overwrite", "one");
+
+            assertThat(written.status()).as(written.body()).isEqualTo(200);
+            assertThat(preview.exit()).as(preview.err()).isZero();
+            assertThat(TestSql.parse(preview.out()).at("/kept/written/ids/0").asLong()).isEqualTo(1);
+            assertThat(restore.exit()).as(restore.err()).isZero();
+            assertThat(TestSql.parse(restore.out()).at("/returned/damaged/ids/0").asLong()).isEqualTo(2);
+            assertThat(keptName).isEqualTo("Ada Lovelace");
+            assertThat(overwrite.exit()).as(overwrite.err()).isZero();
+            assertThat(TestSql.parse(overwrite.out()).at("/returned/written/ids/0").asLong()).isEqualTo(1);
+            assertThat(TestSql.value(db, "SELECT string_agg(name, ',' ORDER BY id) FROM users")).isEqualTo("Ada,Bob");
+            assertThat(invalid.exit()).isEqualTo(2);
+            assertThat(invalid.err()).contains("custodian: --overwrite takes 'all' or user ids");
+        }
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class BackupRoutes {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 500;
     private static final Set<String> CREATE_FIELDS = Set.of("dryRun");
-    private static final Set<String> RESTORE_FIELDS = Set.of("userId", "dryRun");
+    private static final Set<String> RESTORE_FIELDS = Set.of("userId", "overwrite", "keep", "dryRun");
 
     private final Backups backups;
 
@@ -69,7 +69,8 @@ public final class BackupRoutes {
     private void restore(Context ctx) {
         JsonNode body = optionalBody(ctx, RESTORE_FIELDS);
         var context = WriteContext.of(AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx));
-        RestoreReport report = backups.restore(ctx.pathParam("id"), context, userId(body), dryRun(ctx, body));
+        RestoreRequest request = RestoreRequest.parse(body, dryRun(ctx, body));
+        RestoreReport report = backups.restore(ctx.pathParam("id"), context, request);
         respond(ctx, Json.write(report.toJson()));
     }
 
@@ -93,17 +94,6 @@ public final class BackupRoutes {
 
     private static boolean dryRun(Context ctx, JsonNode body) {
         return Preconditions.dryRun(ctx) || body.path("dryRun").asBoolean(false);
-    }
-
-    private static Long userId(JsonNode body) {
-        JsonNode value = body.get("userId");
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 1) {
-            throw ApiException.validation("/userId", "must be a user id, a positive whole number");
-        }
-        return value.asLong();
     }
 
     private static void respond(Context ctx, String json) {

@@ -93,14 +93,15 @@ public final class Backups {
         return report;
     }
 
-    /** Restores a backup (or one user of it, when {@code userId} is not null); see {@link Restorer}. */
-    public RestoreReport restore(String id, WriteContext context, Long userId, boolean dryRun) {
-        RestoreReport report = restorer.restore(id, files.existing(id), new Restorer.Request(context, userId, dryRun),
+    /** Restores a backup, or one user of it; see {@link RestoreRequest} and {@link Restorer}. */
+    public RestoreReport restore(String id, WriteContext context, RestoreRequest request) {
+        RestoreReport report = restorer.restore(id, files.existing(id), context, request,
                 () -> writer.write(BackupKind.SAFETY).id());
-        if (!dryRun) {
-            log.info("backup {} restored{} by {} (request {}): {} restored, {} created, {} soft-deleted;"
-                            + " safety backup {}", id, userId == null ? "" : " for user " + userId, context.actor(),
-                    context.requestId(), report.restored(), report.created(), report.softDeleted(),
+        if (!request.dryRun()) {
+            log.info("backup {} restored{} by {} (request {}): {} restored, {} created, {} soft-deleted,"
+                            + " {} differing users kept; safety backup {}", id,
+                    request.userId() == null ? "" : " for user " + request.userId(), context.actor(),
+                    context.requestId(), report.restored(), report.created(), report.softDeleted(), report.keptCount(),
                     report.safetyBackupId());
         }
         return report;

@@ -4,22 +4,36 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.http.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 /**
  * What a restore did, or would do in a dry run: how many users it restored to their backed-up
  * state, created again (missing from the table), soft-deleted (created after the backup) and
- * left alone (already as in the backup); how many lost history entries it put back; and the
- * safety backup taken before, which holds the state it replaced. Its changes are recorded in
- * history with op {@code restore}, at {@link #at} under {@link #requestId}; the JSON form
- * carries the body of {@code POST /admin/rollback} that undoes them. Immutable.
+ * left alone (already as in the backup); which users that differ from the backup it returned to
+ * it and which it kept as they are, by what happened to them since ({@link SinceBackup}); how
+ * many lost history entries it put back; and the safety backup taken before, which holds the
+ * state it replaced. Its changes are recorded in history with op {@code restore}, at {@link #at}
+ * under {@link #requestId}; the JSON form carries the body of {@code POST /admin/rollback} that
+ * undoes them. Immutable.
  */
 public record RestoreReport(boolean dryRun, String backupId, Long userId, String safetyBackupId, long restored,
-                            long created, long softDeleted, long unchanged, long historyRestored, String actor,
+                            long created, long softDeleted, long unchanged, long historyRestored,
+                            Map<SinceBackup, UserIds> returned, Map<SinceBackup, UserIds> kept, String actor,
                             String requestId, String at) {
+
+    public RestoreReport {
+        returned = Map.copyOf(returned);
+        kept = Map.copyOf(kept);
+    }
 
     /** The state changes the restore made (each one a history entry with op restore). */
     public long changed() {
         return restored + created + softDeleted;
+    }
+
+    /** How many users differ from the backup and were left as they are. */
+    public long keptCount() {
+        return kept.values().stream().mapToLong(UserIds::count).sum();
     }
 
     public ObjectNode toJson() {
@@ -37,6 +51,8 @@ public record RestoreReport(boolean dryRun, String backupId, Long userId, String
         node.put("softDeleted", softDeleted);
         node.put("unchanged", unchanged);
         node.put("historyRestored", historyRestored);
+        putSets(node.putObject("returned"), returned);
+        putSets(node.putObject("kept"), kept);
         node.put("actor", actor);
         node.put("requestId", requestId);
         node.put("at", at);
@@ -48,5 +64,16 @@ public record RestoreReport(boolean dryRun, String backupId, Long userId, String
             rollback.put("actor", actor);
         }
         return node;
+    }
+
+    /** One member per kind of user, in a fixed order, each {@code {"count", "ids"}}. */
+    private static void putSets(ObjectNode node, Map<SinceBackup, UserIds> sets) {
+        for (SinceBackup since : SinceBackup.values()) {
+            UserIds users = sets.getOrDefault(since, UserIds.NONE);
+            ObjectNode set = node.putObject(since.label());
+            set.put("count", users.count());
+            var ids = set.putArray("ids");
+            users.ids().forEach(ids::add);
+        }
     }
 }

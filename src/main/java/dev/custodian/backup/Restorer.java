@@ -10,9 +10,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -20,26 +24,65 @@ import java.util.stream.Collectors;
  * Restores a backup, or one user of it, in one transaction: the file is loaded into temporary
  * staging tables and checked (SHA-256, row counts, SQL checksums) before anything changes;
  * then a safety backup is taken; then, under a lock that holds off other writers, users are
- * compared with the backup and only those whose state differs are written, through the
- * triggers, with op {@code restore} and the guards' confirmations declared with exact counts.
- * History entries missing from the live table are put back; existing ones are never changed.
+ * compared with the backup. Of those that differ, a full restore returns the ones changed
+ * only outside the API since the backup and keeps the ones the API wrote, unless the request
+ * names them ({@link RestoreRequest}); what happened to each is told by the history entries the
+ * backup does not hold ({@link SinceBackup}). Returned users are written through the triggers,
+ * with op {@code restore} and the guards' confirmations declared with exact counts. History
+ * entries missing from the live table are put back; existing ones are never changed.
  * Thread-safe (stateless between calls).
  */
 final class Restorer {
     private static final String STAGE = "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA";
     private static final String ONE_USER = "WHERE id = ?";
     private static final String ONE_USERS_HISTORY = "WHERE user_id = ?";
+    // Every user in the backup or the table, with what a restore would do to it; "since" is set
+    // for those that differ from the backup, first to 'damaged', refined by CLASSIFY.
     private static final String PLAN = """
             CREATE TEMP TABLE restore_plan ON COMMIT DROP AS
-            SELECT coalesce(b.id, u.id) AS id,
-                   CASE WHEN u.id IS NULL THEN 'create'
-                        WHEN b.id IS NULL AND u.deleted_at IS NULL THEN 'soft-delete'
-                        WHEN b.id IS NULL THEN 'absent'
-                        WHEN (b.name, b.email, b.data, b.deleted_at IS NULL)
-                             IS NOT DISTINCT FROM (u.name, u.email, u.data, u.deleted_at IS NULL) THEN 'unchanged'
-                        ELSE 'restore' END AS action
-              FROM (SELECT id, name, email, data, deleted_at FROM restore_users %1$s) b
-              FULL JOIN (SELECT id, name, email, data, deleted_at FROM users %1$s) u ON u.id = b.id
+            SELECT id, action, CASE WHEN action IN ('create', 'soft-delete', 'restore') THEN 'damaged' END AS since
+              FROM (SELECT coalesce(b.id, u.id) AS id,
+                           CASE WHEN u.id IS NULL THEN 'create'
+                                WHEN b.id IS NULL AND u.deleted_at IS NULL THEN 'soft-delete'
+                                WHEN b.id IS NULL THEN 'absent'
+                                WHEN (b.name, b.email, b.data, b.deleted_at IS NULL)
+                                     IS NOT DISTINCT FROM (u.name, u.email, u.data, u.deleted_at IS NULL) THEN 'unchanged'
+                                ELSE 'restore' END AS action
+                      FROM (SELECT id, name, email, data, deleted_at FROM restore_users %1$s) b
+                      FULL JOIN (SELECT id, name, email, data, deleted_at FROM users %1$s) u ON u.id = b.id) compared
+            """;
+    // A differing user's changes since the backup are its history entries the backup does not hold
+    // (%s: that condition; empty when the backup holds no history, so all of them). Any entry made
+    // through the API makes it 'written', or 'conflict' when raw SQL changed it too. Users without
+    // such entries stay 'damaged', also when their history since the backup is lost.
+    private static final String CLASSIFY = """
+            UPDATE restore_plan p
+               SET since = CASE WHEN s.sql THEN 'conflict' ELSE 'written' END
+              FROM (SELECT c.user_id, bool_or(c.source = 'sql') AS sql
+                      FROM restore_plan d JOIN user_changes c ON c.user_id = d.id
+                     WHERE d.since IS NOT NULL %s
+                     GROUP BY c.user_id
+                    HAVING bool_or(c.source = 'api')) s
+             WHERE p.id = s.user_id
+            """;
+    private static final String NOT_IN_BACKUP = """
+            AND NOT EXISTS (SELECT 1 FROM restore_user_changes b WHERE (%s) = (%s))""";
+    // Parameters: keep, overwrite all, overwrite. A kept user's action is 'keep': no write touches it.
+    private static final String CHOOSE = """
+            UPDATE restore_plan SET action = 'keep'
+             WHERE since IS NOT NULL
+               AND (id = ANY (?) OR (since <> 'damaged' AND NOT ? AND id <> ALL (?)))
+            """;
+    // The smallest ids of each set, as many as UserIds.LISTED.
+    private static final String SELECTION = """
+            SELECT action = 'keep' AS kept, since, count(*) AS n, (array_agg(id ORDER BY id))[1:%d] AS ids
+              FROM restore_plan WHERE since IS NOT NULL GROUP BY 1, 2
+            """.formatted(UserIds.LISTED);
+    private static final String UNKNOWN = """
+            SELECT n.id FROM unnest(?::bigint[]) AS n(id)
+             WHERE NOT EXISTS (SELECT 1 FROM restore_users b WHERE b.id = n.id)
+               AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = n.id)
+             ORDER BY n.id
             """;
     private static final String ACTIONS = """
             SELECT action, count(*) AS n FROM restore_plan GROUP BY action
@@ -87,22 +130,51 @@ final class Restorer {
         this.transactions = transactions;
     }
 
-    /** Who restores, which user (null for all), and whether only to report. */
-    record Request(WriteContext context, Long userId, boolean dryRun) {
-    }
-
-    RestoreReport restore(String id, Path file, Request request, Supplier<String> safetyBackup) {
+    RestoreReport restore(String id, Path file, WriteContext requester, RestoreRequest request,
+                          Supplier<String> safetyBackup) {
         Manifest manifest = BackupReader.manifest(id, file);
-        WriteContext context = request.context().withOp("restore").allowingRemoval();
+        WriteContext context = requester.withOp("restore").allowingRemoval();
         Transactions.Work<RestoreReport> work = connection -> {
             stage(id, file, manifest, connection);
             if (request.userId() != null && !exists(connection, IN_BACKUP, request.userId())) {
                 throw ApiException.notFound("user " + request.userId() + " is not in backup '" + id + "'");
             }
+            checkNamed(connection, id, request);
             String safety = request.dryRun() ? null : safetyBackup.get();
             return apply(connection, id, manifest, request, context, safety);
         };
         return request.dryRun() ? transactions.rehearse(context, work) : transactions.write(context, work);
+    }
+
+    /** Refuses ids in overwrite or keep that name no user of the backup or the table: most likely a typo. */
+    private static void checkNamed(Connection connection, String id, RestoreRequest request) throws SQLException {
+        var errors = new ArrayList<ApiException.FieldError>();
+        for (RestoreRequest.Named named : request.named()) {
+            List<Long> unknown = unknown(connection, named.ids());
+            if (!unknown.isEmpty()) {
+                errors.add(new ApiException.FieldError(named.field(),
+                        "users " + unknown + " are neither in backup '" + id + "' nor in the database"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+    }
+
+    private static List<Long> unknown(Connection connection, Set<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(UNKNOWN)) {
+            statement.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            var unknown = new ArrayList<Long>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    unknown.add(rows.getLong("id"));
+                }
+            }
+            return unknown;
+        }
     }
 
     /** Loads the file into staging tables and proves it is the backup the manifest describes. */
@@ -146,7 +218,7 @@ final class Restorer {
         }
     }
 
-    private static RestoreReport apply(Connection connection, String id, Manifest manifest, Request request,
+    private static RestoreReport apply(Connection connection, String id, Manifest manifest, RestoreRequest request,
                                        WriteContext context, String safety) throws SQLException {
         Long user = request.userId();
         if (user == null) {
@@ -154,9 +226,9 @@ final class Restorer {
         } else {
             execute(connection, LOCK_ONE, List.of(user));
         }
-        String filter = user == null ? "" : ONE_USER;
-        execute(connection, PLAN.formatted(filter), user == null ? List.of() : List.of(user, user));
+        plan(connection, manifest, request);
         Map<String, Long> actions = actions(connection);
+        Selection selection = selection(connection);
         long history = restoreHistory(connection, manifest, user);
         long softDeleted = confirmed(connection, context, SOFT_DELETE, actions.getOrDefault("soft-delete", 0L));
         long restored = confirmed(connection, context, RESTORE, actions.getOrDefault("restore", 0L));
@@ -166,7 +238,61 @@ final class Restorer {
             execute(connection, ADVANCE_IDS, List.of());
         }
         return new RestoreReport(request.dryRun(), id, user, safety, restored, created, softDeleted,
-                actions.getOrDefault("unchanged", 0L), history, context.actor(), context.requestId(), now(connection));
+                actions.getOrDefault("unchanged", 0L), history, selection.returned(), selection.kept(), context.actor(),
+                context.requestId(), now(connection));
+    }
+
+    /**
+     * Builds restore_plan: what to do to each user, what happened to it since the backup, and
+     * {@code keep} for the users the restore leaves as they are. The named user of a one-user
+     * restore is always returned: the request names it.
+     */
+    private static void plan(Connection connection, Manifest manifest, RestoreRequest request) throws SQLException {
+        Long user = request.userId();
+        execute(connection, PLAN.formatted(user == null ? "" : ONE_USER), user == null ? List.of() : List.of(user, user));
+        execute(connection, "ANALYZE restore_plan", List.of());
+        execute(connection, CLASSIFY.formatted(sinceBackup(manifest)), List.of());
+        try (PreparedStatement statement = connection.prepareStatement(CHOOSE)) {
+            statement.setArray(1, connection.createArrayOf("bigint", request.keep().toArray()));
+            statement.setBoolean(2, request.overwriteAll() || user != null);
+            statement.setArray(3, connection.createArrayOf("bigint", request.overwrite().toArray()));
+            statement.execute();
+        }
+    }
+
+    /** The condition that a live history entry {@code c} is not in the backup; empty when the backup holds no history. */
+    private static String sinceBackup(Manifest manifest) {
+        return manifest.section(BackedUpTable.USER_CHANGES.tableName())
+                .map(section -> {
+                    // An entry is the same one when its key and its time match; a backup without
+                    // the time column is matched on the key alone.
+                    List<String> key = section.columns().contains("at")
+                            ? List.of("user_id", "version", "at") : List.of("user_id", "version");
+                    return NOT_IN_BACKUP.formatted(prefixed("b.", key), prefixed("c.", key));
+                })
+                .orElse("");
+    }
+
+    private static String prefixed(String alias, List<String> columns) {
+        return columns.stream().map(column -> alias + column).collect(Collectors.joining(", "));
+    }
+
+    /** Users that differ from the backup, returned or kept, by what happened to them since. */
+    private record Selection(Map<SinceBackup, UserIds> returned, Map<SinceBackup, UserIds> kept) {
+    }
+
+    private static Selection selection(Connection connection) throws SQLException {
+        var returned = new EnumMap<SinceBackup, UserIds>(SinceBackup.class);
+        var kept = new EnumMap<SinceBackup, UserIds>(SinceBackup.class);
+        try (PreparedStatement statement = connection.prepareStatement(SELECTION);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                List<Long> ids = List.of((Long[]) rows.getArray("ids").getArray());
+                SinceBackup since = SinceBackup.valueOf(rows.getString("since").toUpperCase(Locale.ROOT));
+                (rows.getBoolean("kept") ? kept : returned).put(since, new UserIds(rows.getLong("n"), ids));
+            }
+        }
+        return new Selection(returned, kept);
     }
 
     /** Runs a bulk UPDATE after declaring to the bulk guard exactly how many rows it touches. */

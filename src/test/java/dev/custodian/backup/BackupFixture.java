@@ -3,10 +3,12 @@ package dev.custodian.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import dev.custodian.testing.TestUsers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +17,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -63,6 +69,42 @@ final class BackupFixture implements AutoCloseable {
                 SELECT 'User ' || g, 'user' || g || '@example.com',
                        jsonb_build_object('phone', '+1415555' || lpad((g % 10000)::text, 4, '0'), 'country', 'US', 'n', g)
                   FROM generate_series(?::int, ?::int) g""", first, first + count - 1);
+    }
+
+    /** Creates users 1 to {@code count} through the API, each with phone, country and n. */
+    void createUsersThroughApi(int count) {
+        for (int i = 1; i <= count; i++) {
+            long id = TestUsers.create(server, """
+                    {"name": "User %d", "email": "%s", "data": {"phone": "+1415555%04d", "country": "US", "n": %d}}
+                    """.formatted(i, TestUsers.uniqueEmail(), i, i));
+            assertThat(id).isEqualTo(i);
+        }
+    }
+
+    /** The incident's damage, four kinds no API request made: a dropped key, a new name, a hard delete, a soft delete. */
+    void damageUsersSixToNine() {
+        inTransaction("SET LOCAL custodian.allow_removal = 'on'", "UPDATE users SET data = data - 'phone' WHERE id = 6");
+        inTransaction("UPDATE users SET name = 'Mallory' WHERE id = 7");
+        inTransaction("SET LOCAL custodian.allow_rows = '1'", "DELETE FROM users WHERE id = 8");
+        inTransaction("UPDATE users SET deleted_at = now(), email = 'gone@example.com' WHERE id = 9");
+    }
+
+    /** Each user's state (name, email, data, deleted), without its version; null for a user with no row. */
+    Map<Long, JsonNode> states(List<Long> ids) {
+        var states = new LinkedHashMap<Long, JsonNode>();
+        for (long id : ids) {
+            JsonNode user = TestSql.user(db, id);
+            states.put(id, user == null ? null : ((ObjectNode) user).without("version"));
+        }
+        return states;
+    }
+
+    /** The ids of one set of a restore report ({@code /returned/damaged}...), checked against its count. */
+    static List<Long> ids(JsonNode report, String pointer) {
+        var ids = new ArrayList<Long>();
+        report.at(pointer + "/ids").forEach(id -> ids.add(id.asLong()));
+        assertThat(report.at(pointer + "/count").asLong()).as(pointer).isEqualTo(ids.size());
+        return ids;
     }
 
     /** Runs statements in one transaction, as a foreign SQL client would (e.g. with SET LOCAL confirmations). */

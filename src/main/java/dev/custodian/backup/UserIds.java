@@ -1,0 +1,17 @@
+package dev.custodian.backup;
+
+import java.util.List;
+
+/**
+ * A set of users in a restore report: how many, and the smallest of their ids (at most
+ * {@link #LISTED}, so a report stays small when a restore touches a million users). Immutable.
+ */
+public record UserIds(long count, List<Long> ids) {
+    /** Ids listed per set; {@link #count} tells when there are more. */
+    public static final int LISTED = 100;
+    public static final UserIds NONE = new UserIds(0, List.of());
+
+    public UserIds {
+        ids = List.copyOf(ids);
+    }
+}
