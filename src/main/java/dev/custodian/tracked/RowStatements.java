@@ -5,15 +5,17 @@ import java.util.stream.Collectors;
 
 /**
  * The SQL of the write pipeline for one table, built once from its description. Writes take
- * their target states from a relation {@code (key, state)}: one bound row for a single write, a
- * query for a set (a restore); a state's members become the columns, a JSON null state means "no
- * row". Every statement returns the row's key, version, representation and whether it is
- * deleted. Immutable.
+ * their target states from a relation {@code (key, state)} (the first placeholder): one bound row
+ * for a single write, a query for a set (a restore); a state's members become the columns, a JSON
+ * null state means "no row". A single write appends {@link #returning} (the second placeholder).
+ * Immutable.
  */
 final class RowStatements {
     /** One target state, bound: the key as text and the state as JSON text. */
     static final String ONE_TARGET = "VALUES (?, ?::jsonb)";
 
+    /** What a single write returns: key, version, representation and whether the row is deleted. */
+    final String returning;
     final String lock;
     final String lastVersion;
     final String create;
@@ -27,7 +29,7 @@ final class RowStatements {
     RowStatements(TrackedTable table) {
         String key = table.key();
         String cast = "::" + table.keyType();
-        String returning = "RETURNING t." + key + "::text AS key, t.version, " + table.representation()
+        returning = "RETURNING t." + key + "::text AS key, t.version, " + table.representation()
                 + "(t) AS json, t." + table.softDelete() + " IS NOT NULL AS deleted";
         lock = """
                 SELECT t.version, %s(t) AS json, %s(t)::text AS state
@@ -46,10 +48,10 @@ final class RowStatements {
                 UPDATE %1$s t
                    SET %2$s,
                        %3$s = CASE WHEN (s.state -> 'deleted')::boolean THEN coalesce(t.%3$s, now()) END
-                  FROM (%%s) s(key, state)
+                  FROM (%%1$s) s(key, state)
                  WHERE t.%4$s = s.key%5$s AND s.state <> 'null'
-                %6$s
-                """.formatted(table.name(), assignments(table), table.softDelete(), key, cast, returning);
+                %%2$s
+                """.formatted(table.name(), assignments(table), table.softDelete(), key, cast);
         // A row coming back under its old key: its first recorded time is its creation time; the
         // version trigger continues the key's numbering from history.
         insertAgain = """
@@ -57,13 +59,13 @@ final class RowStatements {
                 SELECT s.key%6$s, %7$s,
                        CASE WHEN (s.state -> 'deleted')::boolean THEN now() END,
                        coalesce((SELECT h.at FROM %8$s h WHERE h.%9$s = s.key%6$s ORDER BY h.version LIMIT 1), now())
-                  FROM (%%s) s(key, state)
-                 WHERE s.state <> 'null'
-                %10$s
+                  FROM (%%1$s) s(key, state)
+                 WHERE s.state <> 'null' AND NOT EXISTS (SELECT 1 FROM %1$s x WHERE x.%2$s = s.key%6$s)
+                %%2$s
                 """.formatted(table.name(), key, columnNames(table), table.softDelete(), table.created(), cast,
-                columnValues(table), table.history(), table.historyKey(), returning);
+                columnValues(table), table.history(), table.historyKey());
         delete = """
-                DELETE FROM %s t USING (%%s) s(key, state)
+                DELETE FROM %s t USING (%%1$s) s(key, state)
                  WHERE t.%s = s.key%s AND s.state = 'null'
                 RETURNING t.%s::text AS key, t.version + 1 AS version, NULL::text AS json, true AS deleted
                 """.formatted(table.name(), key, cast, key);

@@ -132,10 +132,33 @@ public final class TrackedWrites {
         if (target.isNull() && !current.exists()) {
             return new Result(current.key(), current.version(), null, true);
         }
-        return single(connection, template.formatted(RowStatements.ONE_TARGET), statement -> {
+        return single(connection, template.formatted(RowStatements.ONE_TARGET, sql.returning), statement -> {
             statement.setString(1, current.key());
             statement.setString(2, Json.write(target));
         }).orElseThrow();
+    }
+
+    /**
+     * Makes current the states a query yields as {@code (key text, state jsonb)} rows, within the
+     * caller's transaction: rows that exist are updated, keys without a row are inserted again.
+     * Declares exactly {@code rows} to the bulk guard, and fails if the statements touched any
+     * other number of rows. Each row is recorded by the triggers with the context's op.
+     */
+    public long writeAll(Connection connection, WriteContext context, String targets, long rows) throws SQLException {
+        if (rows == 0) {
+            return 0;
+        }
+        Transactions.declare(connection, context.allowingRows(rows));
+        long touched = 0;
+        for (String template : new String[] {sql.update, sql.insertAgain}) {
+            try (PreparedStatement statement = connection.prepareStatement(template.formatted(targets, ""))) {
+                touched += statement.executeLargeUpdate();
+            }
+        }
+        if (touched != rows) {
+            throw new IllegalStateException("expected to write " + rows + " " + table.name() + " rows, wrote " + touched);
+        }
+        return touched;
     }
 
     private Result mergeStatement(Connection connection, WriteContext context, String key, ObjectNode patch,
