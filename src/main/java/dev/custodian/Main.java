@@ -11,6 +11,7 @@ import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
 import dev.custodian.db.Database;
+import dev.custodian.db.DatabaseException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
@@ -50,7 +51,7 @@ public final class Main {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 2;
                     }
-                    if (e instanceof ApiException) {
+                    if (e instanceof ApiException || e instanceof DatabaseException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 1;
                     }

@@ -1,21 +1,19 @@
 package dev.custodian.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.custodian.http.ApiException;
-import dev.custodian.http.Json;
-import dev.custodian.http.ProblemType;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SQLSTATE codes to API errors, in one place and by code, never by message text.
- * PostgreSQL's codes: https://www.postgresql.org/docs/current/errcodes-appendix.html; the
+ * SQLSTATE codes to {@link DatabaseException}s, in one place and by code, never by message
+ * text. PostgreSQL's codes: https://www.postgresql.org/docs/current/errcodes-appendix.html; the
  * guards' own codes are documented in docs/guards.md.
  */
 public final class DatabaseErrors {
@@ -25,6 +23,7 @@ public final class DatabaseErrors {
     public static final String BULK = "CU002";
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
+    private static final ObjectMapper DETAIL_READER = new ObjectMapper();
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CHECK_VIOLATION = "23514";
     private static final String SERIALIZATION_FAILURE = "40001";
@@ -40,64 +39,53 @@ public final class DatabaseErrors {
         return SERIALIZATION_FAILURE.equals(e.getSQLState()) || DEADLOCK_DETECTED.equals(e.getSQLState());
     }
 
-    /** The API error for a database failure; unknown failures become an unchecked exception (a 500). */
+    /** What a database failure means; unknown failures become an unchecked exception (a 500). */
     public static RuntimeException translate(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (e instanceof SQLTransientConnectionException || state.startsWith(CONNECTION_CLASS)
                 || state.equals(ADMIN_SHUTDOWN) || state.equals(CANNOT_CONNECT_NOW)) {
             log.warn("database unavailable: {}", e.toString());
-            return new ApiException(ProblemType.UNAVAILABLE, "the database cannot be reached right now; retry shortly");
+            return failure(DatabaseException.Reason.UNAVAILABLE, "the database cannot be reached", e);
         }
         return switch (state) {
-            case UNIQUE_VIOLATION -> uniqueViolation(e);
+            case UNIQUE_VIOLATION -> failure(DatabaseException.Reason.TAKEN, "a unique value is taken", e);
             case KEY_LOSS -> keyLoss(e);
             case BULK -> {
                 log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());
-                yield new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
+                yield failure(DatabaseException.Reason.BULK_REFUSED, "more rows than confirmed", e);
             }
-            case CHECK_VIOLATION -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
-                    + constraint(e));
-            case SERIALIZATION_FAILURE, DEADLOCK_DETECTED -> new ApiException(ProblemType.UNAVAILABLE,
-                    "the database is busy with conflicting writes; retry shortly");
+            case CHECK_VIOLATION -> failure(DatabaseException.Reason.RULE_BROKEN, "a check constraint failed", e);
+            case SERIALIZATION_FAILURE, DEADLOCK_DETECTED ->
+                    failure(DatabaseException.Reason.BUSY, "conflicting writes kept failing", e);
             default -> new IllegalStateException("database error, SQLSTATE " + state, e);
         };
     }
 
-    private static ApiException uniqueViolation(SQLException e) {
-        String constraint = constraint(e);
-        if (constraint.equals("users_email_key")) {
-            return new ApiException(ProblemType.CONFLICT, "the email address is already used by another user",
-                    List.of(new ApiException.FieldError("/email", "already used by another user")), Map.of());
-        }
-        return new ApiException(ProblemType.CONFLICT, "the value is already taken (" + constraint + ")");
+    private static DatabaseException failure(DatabaseException.Reason reason, String message, SQLException e) {
+        return new DatabaseException(reason, message, constraint(e), List.of(), e);
     }
 
     /**
-     * The guard's DETAIL is JSON naming the user and the lost paths. The one-statement merge
+     * The guard's DETAIL is JSON naming the row and the lost paths. The one-statement merge
      * relies on the guard to refuse a patch that replaces an object, so this is an ordinary
      * client error, not a failure of the service.
      */
-    private static ApiException keyLoss(SQLException e) {
+    private static DatabaseException keyLoss(SQLException e) {
         log.info("the key-loss guard refused a write: {}", e.getMessage());
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
-        JsonNode detail = server == null || server.getDetail() == null ? null : parseDetail(server.getDetail());
-        JsonNode lost = detail == null ? null : detail.get("lost");
-        return new ApiException(ProblemType.DATA_LOSS_REFUSED,
-                "the write would drop data it does not name"
-                        + (lost == null ? "" : ": " + String.join(", ", textValues(lost)))
-                        + "; name what to remove, or send If-Match with the current version",
-                List.of(), lost == null ? Map.of() : Map.of("lost", lost));
+        List<String> lost = new ArrayList<>();
+        if (server != null && server.getDetail() != null) {
+            detail(server.getDetail()).path("lost").forEach(path -> lost.add(path.asText()));
+        }
+        return new DatabaseException(DatabaseException.Reason.DATA_LOSS_REFUSED, "the key-loss guard refused the write",
+                constraint(e), lost, e);
     }
 
-    private static List<String> textValues(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
-    }
-
-    private static JsonNode parseDetail(String detail) {
+    private static JsonNode detail(String detail) {
         try {
-            return Json.parseTrusted(detail);
-        } catch (IllegalStateException notJson) {
-            return null;
+            return DETAIL_READER.readTree(detail);
+        } catch (java.io.IOException notJson) {
+            return DETAIL_READER.createObjectNode();
         }
     }
 

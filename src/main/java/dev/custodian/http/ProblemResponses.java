@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import dev.custodian.db.DatabaseException;
 import dev.custodian.patch.PatchException;
 import dev.custodian.tracked.RowNotFoundException;
 import dev.custodian.tracked.VersionMismatchException;
@@ -29,6 +30,7 @@ public final class ProblemResponses {
     public static void install(Javalin app) {
         app.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
         app.exception(PatchException.class, (e, ctx) -> respond(ctx, fromPatch(e)));
+        app.exception(DatabaseException.class, (e, ctx) -> respond(ctx, fromDatabase(e)));
         app.exception(RowNotFoundException.class, (e, ctx) -> respond(ctx, ApiException.notFound(e.getMessage())));
         app.exception(VersionMismatchException.class, (e, ctx) -> respond(ctx, new ApiException(
                 ProblemType.PRECONDITION_FAILED, e.getMessage(), List.of(), Map.of("currentVersion", e.current()))));
@@ -77,6 +79,30 @@ public final class ProblemResponses {
             case PATH_NOT_FOUND -> new ApiException(ProblemType.VALIDATION, e.getMessage(),
                     List.of(new ApiException.FieldError(e.path() == null ? "" : e.path(), e.getMessage())), Map.of());
         };
+    }
+
+    private static ApiException fromDatabase(DatabaseException e) {
+        return switch (e.reason()) {
+            case UNAVAILABLE -> new ApiException(ProblemType.UNAVAILABLE, "the database cannot be reached right now; retry shortly");
+            case BUSY -> new ApiException(ProblemType.UNAVAILABLE, "the database is busy with conflicting writes; retry shortly");
+            case DATA_LOSS_REFUSED -> new ApiException(ProblemType.DATA_LOSS_REFUSED,
+                    "the write would drop data it does not name"
+                            + (e.lost().isEmpty() ? "" : ": " + String.join(", ", e.lost()))
+                            + "; name what to remove, or send If-Match with the current version",
+                    List.of(), e.lost().isEmpty() ? Map.of() : Map.of("lost", e.lost()));
+            case BULK_REFUSED -> new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
+            case TAKEN -> taken(e.constraint());
+            case RULE_BROKEN -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
+                    + e.constraint());
+        };
+    }
+
+    private static ApiException taken(String constraint) {
+        if (constraint.equals("users_email_key")) {
+            return new ApiException(ProblemType.CONFLICT, "the email address is already used by another user",
+                    List.of(new ApiException.FieldError("/email", "already used by another user")), Map.of());
+        }
+        return new ApiException(ProblemType.CONFLICT, "the value is already taken (" + constraint + ")");
     }
 
     private static ApiException fromJavalin(HttpResponseException e) {

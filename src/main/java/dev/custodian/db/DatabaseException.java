@@ -1,0 +1,51 @@
+package dev.custodian.db;
+
+import java.util.List;
+
+/**
+ * A database failure as the service sees it, classified once by SQLSTATE in {@link
+ * DatabaseErrors}. Says what happened in the database's terms; the problem mapper decides what
+ * a client is told.
+ */
+public final class DatabaseException extends RuntimeException {
+    /** What went wrong. */
+    public enum Reason {
+        /** The database cannot be reached, or is shutting down or starting: retry later. */
+        UNAVAILABLE,
+        /** Conflicting writes kept failing (serialization failure, deadlock) after retries: retry later. */
+        BUSY,
+        /** The key-loss guard refused a write that would drop data it did not name; see {@link #lost()}. */
+        DATA_LOSS_REFUSED,
+        /** The bulk guard refused one of the service's own statements: more rows than it confirmed. */
+        BULK_REFUSED,
+        /** A unique constraint: the value is already taken; see {@link #constraint()}. */
+        TAKEN,
+        /** A check constraint of the schema; see {@link #constraint()}. */
+        RULE_BROKEN
+    }
+
+    private final Reason reason;
+    private final String constraint;
+    private final List<String> lost;
+
+    DatabaseException(Reason reason, String message, String constraint, List<String> lost, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+        this.constraint = constraint;
+        this.lost = List.copyOf(lost);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The constraint that refused the write, or "unknown constraint". */
+    public String constraint() {
+        return constraint;
+    }
+
+    /** The JSON Pointers the key-loss guard named (at most its first 20); empty for other reasons. */
+    public List<String> lost() {
+        return lost;
+    }
+}
