@@ -12,6 +12,7 @@ import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
 import dev.custodian.db.Database;
 import dev.custodian.db.DatabaseException;
+import dev.custodian.db.DatabaseUnavailableException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
@@ -43,15 +44,26 @@ public final class Main {
         System.exit(commandLine().execute(args));
     }
 
-    /** The parser with its error handling: usage errors exit 2, refused operations exit 1. */
+    /**
+     * The parser with its error handling: each failure a person can fix is one {@code custodian: }
+     * line on standard error, without a stack trace. Usage and settings errors exit 2; refused
+     * operations and a database out of reach exit 1.
+     */
     static CommandLine commandLine() {
         return new CommandLine(new Main())
+                .setParameterExceptionHandler((e, args) -> {
+                    var line = e.getCommandLine();
+                    line.getErr().println("custodian: " + e.getMessage() + "; see '"
+                            + line.getCommandSpec().qualifiedName() + " --help'");
+                    return 2;
+                })
                 .setExecutionExceptionHandler((e, line, parsed) -> {
                     if (e instanceof SettingsException || e instanceof IllegalArgumentException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 2;
                     }
-                    if (e instanceof ApiException || e instanceof DatabaseException) {
+                    if (e instanceof ApiException || e instanceof DatabaseException
+                            || e instanceof DatabaseUnavailableException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 1;
                     }

