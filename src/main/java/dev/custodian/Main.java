@@ -41,6 +41,15 @@ import picocli.CommandLine.Spec;
 public final class Main {
 
     public static void main(String[] args) {
+        if (ServeInSmallHeap.applies(args)) {
+            try {
+                System.exit(ServeInSmallHeap.run(args));
+            } catch (java.io.IOException | InterruptedException e) {
+                System.err.println("custodian: could not start the server's JVM: " + e.getMessage());
+                System.exit(1);
+            }
+        }
+        ServeInSmallHeap.followParent();
         System.exit(commandLine().execute(args));
     }
 
