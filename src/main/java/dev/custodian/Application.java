@@ -42,11 +42,11 @@ public final class Application {
             config.requestLogger.http((ctx, millis) -> log.debug("{} {} -> {} in {} ms",
                     ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis)));
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            ProblemResponses.install(config);
         });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);
         app.after(RequestIds::clear);
-        ProblemResponses.install(app);
 
         new OperationsRoutes(transactions, dataSource, clock).register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);

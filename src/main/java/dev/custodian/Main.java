@@ -112,10 +112,16 @@ public final class Main {
         @Option(names = "--port", description = "listen port (CUSTODIAN_HTTP_PORT, default 8080)")
         Integer port;
 
+        @Option(names = "--statement-timeout", description = "longest a request's SQL statement may run,"
+                + " such as 5s (CUSTODIAN_STATEMENT_TIMEOUT, default 5s)")
+        String statementTimeout;
+
         @Override
         public Integer call() throws InterruptedException {
             Settings base = database.settings();
-            Settings settings = base.withHttp(host == null ? base.httpHost() : host, port == null ? base.httpPort() : port);
+            Settings settings = base.withHttp(host == null ? base.httpHost() : host, port == null ? base.httpPort() : port)
+                    .withStatementTimeout(statementTimeout == null ? base.statementTimeout()
+                            : Settings.duration("--statement-timeout", statementTimeout));
             checkCanListen(settings);
             Database db = Database.open(settings);
             FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir())

@@ -17,8 +17,13 @@ import java.util.stream.Collectors;
  * it costs less than reading the rows out as text. Thread-safe (stateless).
  */
 final class TableChecksums {
-    /** Fixes how timestamps print in COPY text, so the same rows give the same text on any server. */
-    static final String SESSION = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'";
+    /**
+     * Fixes how timestamps print in COPY text, so the same rows give the same text on any server;
+     * and lifts the statement timeout that bounds requests, since backups, verifications and
+     * restores legitimately run long. Both end with the transaction.
+     */
+    static final String SESSION = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD';"
+            + " SET LOCAL statement_timeout = 0";
 
     private static final String CHECKSUM = """
             SELECT count(*) AS row_count,

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /** Reads typed values out of a string map, naming the variable in every error. */
 final class SettingReader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INTERVAL = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> values;
 
@@ -42,6 +42,10 @@ final class SettingReader {
         return parseInterval(name, text(name, fallback));
     }
 
+    Duration duration(String name, String fallback) {
+        return parseDuration(name, text(name, fallback));
+    }
+
     static long parseBytes(String name, String text) {
         var match = SIZE.matcher(text.trim());
         if (!match.matches()) {
@@ -62,17 +66,26 @@ final class SettingReader {
         if (trimmed.equalsIgnoreCase("off") || trimmed.equals("0")) {
             return Optional.empty();
         }
-        var match = INTERVAL.matcher(trimmed);
+        return Optional.of(duration(name, trimmed, "must be 'off' or an interval such as 30m, 6h or 1d"));
+    }
+
+    /** A number above zero with a unit: ms, s, m, h or d; there is no "off". */
+    static Duration parseDuration(String name, String text) {
+        return duration(name, text.trim(), "must be a time such as 500ms, 5s or 1m");
+    }
+
+    private static Duration duration(String name, String text, String expected) {
+        var match = INTERVAL.matcher(text);
         if (!match.matches() || Long.parseLong(match.group(1)) == 0) {
-            throw new SettingsException(name + " must be 'off' or an interval such as 30m, 6h or 1d, got '" + text + "'");
+            throw new SettingsException(name + " " + expected + ", got '" + text + "'");
         }
         long number = Long.parseLong(match.group(1));
-        return Optional.of(switch (match.group(2).toLowerCase(Locale.ROOT)) {
+        return switch (match.group(2).toLowerCase(Locale.ROOT)) {
             case "ms" -> Duration.ofMillis(number);
             case "s" -> Duration.ofSeconds(number);
             case "m" -> Duration.ofMinutes(number);
             case "h" -> Duration.ofHours(number);
             default -> Duration.ofDays(number);
-        });
+        };
     }
 }

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param maxBodyBytes  largest request body accepted ({@code CUSTODIAN_MAX_BODY})
  * @param defaultRegion region for phone numbers written without a country code ({@code CUSTODIAN_DEFAULT_REGION})
  * @param poolSize      database connections ({@code CUSTODIAN_DB_POOL_SIZE})
+ * @param statementTimeout longest any one SQL statement of a request may run before it is cancelled
+ *                      ({@code CUSTODIAN_STATEMENT_TIMEOUT}); backups, restores and migrations are exempt
  * @param backupDir     where backup files live ({@code CUSTODIAN_BACKUP_DIR}, default {@code <data dir>/backups})
  * @param backupEvery   interval of scheduled backups, empty when off ({@code CUSTODIAN_BACKUP_EVERY})
  * @param backupKeep    scheduled backups kept ({@code CUSTODIAN_BACKUP_KEEP})
@@ -31,6 +33,7 @@ public record Settings(
         long maxBodyBytes,
         String defaultRegion,
         int poolSize,
+        Duration statementTimeout,
         Path backupDir,
         Optional<Duration> backupEvery,
         int backupKeep,
@@ -43,10 +46,13 @@ public record Settings(
     public static final String MAX_BODY = "CUSTODIAN_MAX_BODY";
     public static final String DEFAULT_REGION = "CUSTODIAN_DEFAULT_REGION";
     public static final String POOL_SIZE = "CUSTODIAN_DB_POOL_SIZE";
+    public static final String STATEMENT_TIMEOUT = "CUSTODIAN_STATEMENT_TIMEOUT";
     public static final String BACKUP_DIR = "CUSTODIAN_BACKUP_DIR";
     public static final String BACKUP_EVERY = "CUSTODIAN_BACKUP_EVERY";
     public static final String BACKUP_KEEP = "CUSTODIAN_BACKUP_KEEP";
     public static final String DB_WAIT = "CUSTODIAN_DB_WAIT";
+    /** PostgreSQL's statement_timeout is an int of milliseconds; a day is far beyond any request. */
+    private static final Duration LONGEST_STATEMENT_TIMEOUT = Duration.ofDays(1);
 
     public Settings {
         if (httpPort < 0 || httpPort > 65535) {
@@ -60,6 +66,10 @@ public record Settings(
         }
         if (poolSize < 1 || poolSize > 200) {
             throw new SettingsException(POOL_SIZE + " must be from 1 to 200, got " + poolSize);
+        }
+        if (statementTimeout.toMillis() < 1 || statementTimeout.compareTo(LONGEST_STATEMENT_TIMEOUT) > 0) {
+            throw new SettingsException(STATEMENT_TIMEOUT + " (--statement-timeout) must be from 1ms to 24h, got "
+                    + statementTimeout.toMillis() + "ms");
         }
         if (backupKeep < 1) {
             throw new SettingsException(BACKUP_KEEP + " must be at least 1, got " + backupKeep);
@@ -78,6 +88,7 @@ public record Settings(
                 reader.bytes(MAX_BODY, 1024 * 1024),
                 reader.text(DEFAULT_REGION, "US").toUpperCase(Locale.ROOT),
                 reader.integer(POOL_SIZE, 16),
+                reader.duration(STATEMENT_TIMEOUT, "5s"),
                 reader.optional(BACKUP_DIR).map(Path::of).orElse(dataDir.resolve("backups")),
                 reader.interval(BACKUP_EVERY, "24h"),
                 reader.integer(BACKUP_KEEP, 7),
@@ -86,27 +97,38 @@ public record Settings(
 
     public Settings withHttp(String host, int port) {
         return new Settings(host, port, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                backupDir, backupEvery, backupKeep, databaseWait);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait);
     }
 
     public Settings withDatabaseUrl(Optional<DatabaseUrl> url) {
         return new Settings(httpHost, httpPort, url, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                backupDir, backupEvery, backupKeep, databaseWait);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait);
     }
 
     public Settings withDataDir(Path dir) {
         return new Settings(httpHost, httpPort, databaseUrl, dir, maxBodyBytes, defaultRegion, poolSize,
+                statementTimeout,
                 backupDir.startsWith(dataDir) ? dir.resolve(dataDir.relativize(backupDir)) : backupDir,
                 backupEvery, backupKeep, databaseWait);
     }
 
     public Settings withBackups(Path dir, Optional<Duration> every, int keep) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                dir, every, keep, databaseWait);
+                statementTimeout, dir, every, keep, databaseWait);
     }
 
     public Settings withMaxBodyBytes(long bytes) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, bytes, defaultRegion, poolSize,
-                backupDir, backupEvery, backupKeep, databaseWait);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait);
+    }
+
+    public Settings withStatementTimeout(Duration timeout) {
+        return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
+                timeout, backupDir, backupEvery, backupKeep, databaseWait);
+    }
+
+    /** Reads a time such as {@code 500ms} or {@code 5s} given under {@code setting} (a flag). */
+    public static Duration duration(String setting, String text) {
+        return SettingReader.parseDuration(setting, text);
     }
 }

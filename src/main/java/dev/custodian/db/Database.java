@@ -5,8 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +44,10 @@ public final class Database implements AutoCloseable {
         try {
             DatabaseUrl url = settings.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
             log.info("database: {}", url);
-            HikariDataSource pool = pool(url, settings.poolSize());
-            Migrations.run(pool);
+            HikariDataSource pool = pool(url, settings.poolSize(), settings.statementTimeout());
+            // A migration may rewrite a whole table: it runs on connections of its own, outside
+            // the pool's statement timeout.
+            Migrations.run(unpooled(url));
             return new Database(pool, embedded);
         } catch (RuntimeException e) {
             embedded.ifPresent(EmbeddedDatabase::close);
@@ -51,7 +55,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    static HikariDataSource pool(DatabaseUrl url, int size) {
+    static HikariDataSource pool(DatabaseUrl url, int size, Duration statementTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("custodian");
         config.setJdbcUrl(url.jdbcUrl());
@@ -65,7 +69,20 @@ public final class Database implements AutoCloseable {
         // request travels as a text parameter and is cast in SQL.
         config.addDataSourceProperty("prepareThreshold", "1");
         config.addDataSourceProperty("ApplicationName", "custodian");
+        // No statement may hold a connection without end (a lock never released, a runaway
+        // query): each is cancelled after the timeout, SQLSTATE 57014, answered as a 503. Work
+        // that legitimately runs long (backups, restores) lifts it with SET LOCAL.
+        config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
         return new HikariDataSource(config);
+    }
+
+    private static DataSource unpooled(DatabaseUrl url) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url.jdbcUrl());
+        url.user().ifPresent(dataSource::setUser);
+        url.password().ifPresent(dataSource::setPassword);
+        dataSource.setApplicationName("custodian-migrations");
+        return dataSource;
     }
 
     public DataSource dataSource() {

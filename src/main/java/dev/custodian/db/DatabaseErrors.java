@@ -26,6 +26,9 @@ public final class DatabaseErrors {
     private static final ObjectMapper DETAIL_READER = new ObjectMapper();
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CHECK_VIOLATION = "23514";
+    /** U+0000 in a text parameter (invalid byte sequence) or in jsonb text; request bodies are checked before. */
+    private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
+    private static final String UNTRANSLATABLE_CHARACTER = "22P05";
     private static final String SERIALIZATION_FAILURE = "40001";
     private static final String DEADLOCK_DETECTED = "40P01";
     private static final String CONNECTION_CLASS = "08";
@@ -38,6 +41,8 @@ public final class DatabaseErrors {
     private static final String INVALID_CATALOG_NAME = "3D000";
     /** PgJDBC's own code when it cannot answer the server's sign-in request (no password given). */
     private static final String CONNECTION_REJECTED = "08004";
+    /** A statement cancelled, here by the pool's statement_timeout. */
+    private static final String QUERY_CANCELED = "57014";
 
     private DatabaseErrors() {
     }
@@ -72,6 +77,10 @@ public final class DatabaseErrors {
             return failure(DatabaseException.Reason.UNAVAILABLE, "the database cannot be reached", e);
         }
         return switch (state) {
+            case QUERY_CANCELED -> {
+                log.warn("a statement ran past the statement timeout and was cancelled");
+                yield failure(DatabaseException.Reason.TIMED_OUT, "the statement timeout cancelled a statement", e);
+            }
             case UNIQUE_VIOLATION -> failure(DatabaseException.Reason.TAKEN, "a unique value is taken", e);
             case KEY_LOSS -> keyLoss(e);
             case BULK -> {
@@ -79,6 +88,8 @@ public final class DatabaseErrors {
                 yield failure(DatabaseException.Reason.BULK_REFUSED, "more rows than confirmed", e);
             }
             case CHECK_VIOLATION -> failure(DatabaseException.Reason.RULE_BROKEN, "a check constraint failed", e);
+            case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER ->
+                    failure(DatabaseException.Reason.UNSTORABLE_TEXT, "a value holds a character PostgreSQL cannot store", e);
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED ->
                     failure(DatabaseException.Reason.BUSY, "conflicting writes kept failing", e);
             default -> new IllegalStateException("database error, SQLSTATE " + state, e);

@@ -12,6 +12,8 @@ public final class DatabaseException extends RuntimeException {
     public enum Reason {
         /** The database cannot be reached, or is shutting down or starting: retry later. */
         UNAVAILABLE,
+        /** A statement ran past the statement timeout and was cancelled: nothing changed, retry later. */
+        TIMED_OUT,
         /** Conflicting writes kept failing (serialization failure, deadlock) after retries: retry later. */
         BUSY,
         /** The key-loss guard refused a write that would drop data it did not name; see {@link #lost()}. */
@@ -21,7 +23,9 @@ public final class DatabaseException extends RuntimeException {
         /** A unique constraint: the value is already taken; see {@link #constraint()}. */
         TAKEN,
         /** A check constraint of the schema; see {@link #constraint()}. */
-        RULE_BROKEN
+        RULE_BROKEN,
+        /** Text PostgreSQL cannot store, such as U+0000 in a query parameter (bodies are checked before). */
+        UNSTORABLE_TEXT
     }
 
     private final Reason reason;

@@ -6,7 +6,15 @@ package dev.custodian.http;
  */
 public enum ProblemType {
     MALFORMED_JSON(400, "Malformed JSON",
-            "The body is not valid JSON, nests deeper than 64 levels, or repeats a key within one object."),
+            "The body is not valid JSON, nests deeper than 64 levels, repeats a key within one object, has a number"
+                    + " of more than 1000 digits, or holds text that is not Unicode (a lone surrogate such as \\ud800"
+                    + " without its pair). 'errors' names the string or key refused, or the object or array in which"
+                    + " parsing stopped."),
+    BAD_REQUEST(400, "Bad request",
+            "The server refused the HTTP request before reading it: a URI it cannot decode (an encoded NUL such as"
+                    + " %00, a broken escape such as %zz), illegal characters, malformed headers, a URI (414) or"
+                    + " headers (431) that are too long, an unsupported Expect (417) or HTTP version (505). The"
+                    + " status says which. Nothing was read or changed."),
     MALFORMED_PATCH(400, "Malformed patch",
             "The JSON Patch (RFC 6902) is not an array of well-formed operations."),
     UNAUTHORIZED(401, "Unauthorized",
@@ -34,7 +42,8 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type",
             "The Content-Type is not one this request accepts."),
     VALIDATION(422, "Validation failed",
-            "The request is well-formed but some values (in the body, the query or a header) are invalid;"
+            "The request is well-formed but some values (in the body, the query or a header) are invalid, or"
+                    + " cannot be stored exactly as sent (U+0000 in text, a number beyond PostgreSQL's numeric);"
                     + " see 'errors', each with the path of the value and what is expected."),
     BACKUP_INVALID(422, "Backup invalid",
             "The backup file is missing, truncated, corrupted, or of a format this version cannot read."),
@@ -43,7 +52,8 @@ public enum ProblemType {
     INTERNAL(500, "Internal error",
             "The server failed unexpectedly. The log has the details under the request id."),
     UNAVAILABLE(503, "Service unavailable",
-            "The database cannot be reached right now. Retry after the number of seconds in Retry-After.");
+            "The database cannot be reached right now, or did not finish within the statement timeout (nothing"
+                    + " was changed). Retry after the number of seconds in Retry-After.");
 
     private final int status;
     private final String title;

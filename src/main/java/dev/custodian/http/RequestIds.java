@@ -20,10 +20,15 @@ public final class RequestIds {
 
     public static void assign(Context ctx) {
         String offered = ctx.header(HEADER);
-        String id = offered != null && SANE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        String id = offered != null && SANE.matcher(offered).matches() ? offered : newId();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
         MDC.put("requestId", id);
+    }
+
+    /** A fresh id, for a request that offered none usable or never reached the routes. */
+    static String newId() {
+        return UUID.randomUUID().toString();
     }
 
     public static void clear(Context ctx) {

@@ -25,6 +25,7 @@ class SettingsTest {
         assertThat(settings.backupEvery()).contains(Duration.ofHours(24));
         assertThat(settings.backupKeep()).isEqualTo(7);
         assertThat(settings.databaseWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -74,5 +75,19 @@ class SettingsTest {
         assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_EVERY", "90s")).backupEvery())
                 .contains(Duration.ofSeconds(90));
         assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_DB_WAIT", "off")).databaseWait()).isZero();
+    }
+
+    @Test
+    void theStatementTimeoutIsAPositiveTimeOfAtMostADay() {
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_STATEMENT_TIMEOUT", "500ms")).statementTimeout())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_STATEMENT_TIMEOUT", "2m")).statementTimeout())
+                .isEqualTo(Duration.ofMinutes(2));
+        for (String bad : new String[] {"off", "0", "0s", "5", "soon", "-1s", "25h", "99999999999999999999s"}) {
+            assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_STATEMENT_TIMEOUT", bad)))
+                    .as(bad).isInstanceOf(SettingsException.class).hasMessageContaining("CUSTODIAN_STATEMENT_TIMEOUT");
+        }
+        assertThatThrownBy(() -> Settings.duration("--statement-timeout", "soon"))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("--statement-timeout");
     }
 }

@@ -56,16 +56,27 @@ public final class TestDatabase {
     /** A new migrated database with no users; its pool is closed when the JVM exits. */
     public static synchronized DataSource fresh() {
         Server at = server();
+        String name = createDatabase(at);
+        HikariDataSource pool = pool(at, name);
+        Migrations.run(pool);
+        Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
+        return pool;
+    }
+
+    /** Where to reach a new database with nothing in it, not even the schema: for tests of migrating. */
+    public static synchronized DatabaseUrl unmigrated() {
+        Server at = server();
+        return new DatabaseUrl(at.urlFor(createDatabase(at)), at.user(), at.password());
+    }
+
+    private static String createDatabase(Server at) {
         String name = "custodian_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = at.connect("postgres"); var statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database " + name, e);
         }
-        HikariDataSource pool = pool(at, name);
-        Migrations.run(pool);
-        Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
-        return pool;
+        return name;
     }
 
     /** A connection URL and credentials for the given data source's database, for a plain JDBC client. */
