@@ -35,7 +35,7 @@ public final class Database implements AutoCloseable {
             DatabaseUrl url = settings.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
             log.info("database: {}", url);
             HikariDataSource pool = pool(url, settings.poolSize());
-            Migrations.run(pool);
+            Migrations.run(url);
             return new Database(pool, embedded);
         } catch (RuntimeException e) {
             embedded.ifPresent(EmbeddedDatabase::close);

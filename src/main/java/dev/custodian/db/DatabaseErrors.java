@@ -23,6 +23,8 @@ public final class DatabaseErrors {
     public static final String KEY_LOSS = "CU001";
     /** Raised by the bulk guard: one statement touches more rows than the transaction confirmed. */
     public static final String BULK = "CU002";
+    /** Raised by the DDL guard: a command would drop or change one of Custodian's tables or functions. */
+    public static final String DDL_REFUSED = "CU003";
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
     private static final String UNIQUE_VIOLATION = "23505";
@@ -55,6 +57,8 @@ public final class DatabaseErrors {
                 log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());
                 yield new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
             }
+            case DDL_REFUSED -> new IllegalStateException("the DDL guard refused a statement of the service itself: "
+                    + e.getMessage(), e);
             case CHECK_VIOLATION -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
                     + constraint(e));
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED -> new ApiException(ProblemType.UNAVAILABLE,

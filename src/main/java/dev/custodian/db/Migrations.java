@@ -1,18 +1,48 @@
 package dev.custodian.db;
 
-import javax.sql.DataSource;
+import dev.custodian.config.DatabaseUrl;
+import java.sql.Connection;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Brings the schema up to date with the SQL files in {@code db/migration}. */
+/**
+ * Brings the schema up to date with the SQL files in {@code db/migration}, then makes sure the
+ * DDL guard stands, or says at start, in one WARN line, why it cannot.
+ */
 public final class Migrations {
+    private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
+    /**
+     * The migrations change Custodian's schema on purpose, so their connection declares it to
+     * the DDL guard for its whole session. Flyway opens connections of its own for them, closed
+     * when it is done: a pooled connection would keep the declaration for later requests.
+     */
+    private static final String DECLARE_DDL = "SET custodian.allow_ddl = 'on'";
+
     private Migrations() {
     }
 
-    public static void run(DataSource dataSource) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+    /** Migrates the database at {@code url} on connections of its own, then installs or reports the DDL guard. */
+    public static void run(DatabaseUrl url) {
+        Flyway flyway = configure()
+                .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
+                .initSql(DECLARE_DDL)
+                .load();
+        flyway.migrate();
+        try (Connection connection = flyway.getConfiguration().getDataSource().getConnection()) {
+            String unprotected = SchemaInspection.installDdlGuard(connection).explanation();
+            if (unprotected != null) {
+                log.warn(unprotected);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not install the DDL guard: " + e.getMessage(), e);
+        }
+    }
+
+    private static FluentConfiguration configure() {
+        return Flyway.configure().locations("classpath:db/migration");
     }
 }

@@ -62,10 +62,31 @@ public final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database " + name, e);
         }
+        Migrations.run(new DatabaseUrl(at.urlFor(name), at.user(), at.password()));
         HikariDataSource pool = pool(at, name);
-        Migrations.run(pool);
         Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
         return pool;
+    }
+
+    /**
+     * A new, empty database owned by a new role that logs in with a password and is not a
+     * superuser, as a managed PostgreSQL gives an application. The URL connects as that role.
+     */
+    public static synchronized DatabaseUrl emptyDatabaseOfOrdinaryRole() {
+        Server at = server();
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String role = "custodian_app_" + suffix;
+        String password = UUID.randomUUID().toString();
+        try (Connection admin = at.connect("postgres"); var statement = admin.createStatement()) {
+            statement.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER PASSWORD '" + password + "'");
+            statement.execute("CREATE DATABASE " + role + " OWNER " + role);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create role and database " + role, e);
+        }
+        // The URL may name the administrator (the embedded server's does: ?user=postgres), and
+        // PgJDBC lets the URL's parameters win over the credentials given beside it.
+        String url = at.urlFor(role).replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        return new DatabaseUrl(url, Optional.of(role), Optional.of(password));
     }
 
     /** A connection URL and credentials for the given data source's database, for a plain JDBC client. */
