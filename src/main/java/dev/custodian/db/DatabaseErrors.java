@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
@@ -34,8 +35,24 @@ public final class DatabaseErrors {
     private static final String CONNECTION_CLASS = "08";
     private static final String ADMIN_SHUTDOWN = "57P01";
     private static final String CANNOT_CONNECT_NOW = "57P03";
+    /**
+     * Failures a statement of the service meets only when the schema is not what the migrations
+     * made: a table, column or function gone, a column of another type, or a NOT NULL violation
+     * the service's validation makes impossible.
+     */
+    private static final Set<String> SCHEMA_DAMAGE_SIGNS = Set.of(
+            "42P01", // undefined_table
+            "42703", // undefined_column
+            "42883", // undefined_function
+            "42804", // datatype_mismatch
+            "23502"); // not_null_violation
 
     private DatabaseErrors() {
+    }
+
+    /** Whether the failure may come from a damaged schema, so that the schema should be checked now. */
+    static boolean suggestsSchemaDamage(SQLException e) {
+        return e.getSQLState() != null && SCHEMA_DAMAGE_SIGNS.contains(e.getSQLState());
     }
 
     static boolean isRetryable(SQLException e) {

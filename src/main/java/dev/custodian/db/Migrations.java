@@ -3,7 +3,11 @@ package dev.custodian.db;
 import dev.custodian.config.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,18 @@ public final class Migrations {
     private Migrations() {
     }
 
+    /** A migration this version of Custodian ships: a versioned one, or a repeatable one (no version). */
+    record Expected(String version, String description, String script) {
+        /** How Flyway's history names it: by version, or by description when repeatable. */
+        static String key(String version, String description) {
+            return version != null ? version : description;
+        }
+
+        String key() {
+            return key(version, description);
+        }
+    }
+
     /** Migrates the database at {@code url} on connections of its own, then installs or reports the DDL guard. */
     public static void run(DatabaseUrl url) {
         Flyway flyway = configure()
@@ -40,6 +56,17 @@ public final class Migrations {
         } catch (SQLException e) {
             throw new IllegalStateException("could not install the DDL guard: " + e.getMessage(), e);
         }
+    }
+
+    /** The migrations on the class path; reads Flyway's history through {@code dataSource}, changes nothing. */
+    static List<Expected> expected(DataSource dataSource) {
+        MigrationInfo[] all = configure().dataSource(dataSource).load().info().all();
+        return Arrays.stream(all)
+                .filter(info -> info.getState().isResolved())
+                .map(info -> new Expected(info.getVersion() == null ? null : info.getVersion().getVersion(),
+                        info.getDescription(), info.getScript()))
+                .distinct()
+                .toList();
     }
 
     private static FluentConfiguration configure() {

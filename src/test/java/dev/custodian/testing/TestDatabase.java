@@ -7,9 +7,11 @@ import dev.custodian.db.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -87,6 +89,25 @@ public final class TestDatabase {
         // PgJDBC lets the URL's parameters win over the credentials given beside it.
         String url = at.urlFor(role).replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
         return new DatabaseUrl(url, Optional.of(role), Optional.of(password));
+    }
+
+    /**
+     * A pool over a port nothing listens on, which waits up to {@code connectionTimeout} for a
+     * connection and then fails as when PostgreSQL is down. Close it when done.
+     */
+    public static HikariDataSource unreachable(Duration connectionTimeout) {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/nowhere");
+        config.setUsername("nobody");
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
     }
 
     /** A connection URL and credentials for the given data source's database, for a plain JDBC client. */
