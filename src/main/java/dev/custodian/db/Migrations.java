@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -25,6 +26,7 @@ public final class Migrations {
      * when it is done: a pooled connection would keep the declaration for later requests.
      */
     private static final String DECLARE_DDL = "SET custodian.allow_ddl = 'on'";
+    private static final String DDL_GUARD_INSTALLER = "ddlGuardInstaller";
 
     private Migrations() {
     }
@@ -43,12 +45,11 @@ public final class Migrations {
 
     /** Migrates the database at {@code url} on connections of its own, then installs or reports the DDL guard. */
     public static void run(DatabaseUrl url) {
-        Flyway flyway = configure()
+        DataSource own = Flyway.configure()
                 .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
-                .initSql(DECLARE_DDL)
-                .load();
-        flyway.migrate();
-        try (Connection connection = flyway.getConfiguration().getDataSource().getConnection()) {
+                .getDataSource();
+        configure(own).initSql(DECLARE_DDL).load().migrate();
+        try (Connection connection = own.getConnection()) {
             String unprotected = SchemaInspection.installDdlGuard(connection).explanation();
             if (unprotected != null) {
                 log.warn(unprotected);
@@ -60,7 +61,7 @@ public final class Migrations {
 
     /** The migrations on the class path; reads Flyway's history through {@code dataSource}, changes nothing. */
     static List<Expected> expected(DataSource dataSource) {
-        MigrationInfo[] all = configure().dataSource(dataSource).load().info().all();
+        MigrationInfo[] all = configure(dataSource).load().info().all();
         return Arrays.stream(all)
                 .filter(info -> info.getState().isResolved())
                 .map(info -> new Expected(info.getVersion() == null ? null : info.getVersion().getVersion(),
@@ -69,7 +70,23 @@ public final class Migrations {
                 .toList();
     }
 
-    private static FluentConfiguration configure() {
-        return Flyway.configure().locations("classpath:db/migration");
+    /**
+     * Flyway over {@code dataSource}. R__ddl_guard.sql installs the DDL guard only when a
+     * superuser runs it; the placeholder naming which kind of role runs the migrations makes
+     * Flyway run that file again when it changes, so that a superuser's first run installs it.
+     */
+    private static FluentConfiguration configure(DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(Map.of(DDL_GUARD_INSTALLER, installer(dataSource)));
+    }
+
+    private static String installer(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return SchemaInspection.ddlGuard(connection).installable() ? "a superuser" : "a role that is not a superuser";
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not connect to the database to migrate it: " + e.getMessage(), e);
+        }
     }
 }

@@ -76,7 +76,8 @@ final class SchemaInspection {
     private static final String INSTALL_DDL_GUARD = """
             DO $$
             BEGIN
-                IF to_regprocedure('custodian_ddl_guard.install()') IS NOT NULL THEN
+                IF to_regprocedure('custodian_ddl_guard.install()') IS NOT NULL
+                   AND (SELECT r.rolsuper FROM pg_roles AS r WHERE r.rolname = current_user) THEN
                     PERFORM custodian_ddl_guard.install();
                 END IF;
             END $$""";
@@ -124,7 +125,7 @@ final class SchemaInspection {
         return new SchemaReport(at, true, problems, warnings, guard.on());
     }
 
-    /** Puts the DDL guard's event triggers back where the role may, and says how it stands. */
+    /** Puts the DDL guard's event triggers back where the role may (a superuser), and says how it stands. */
     static DdlGuard installDdlGuard(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(INSTALL_DDL_GUARD);
@@ -132,7 +133,7 @@ final class SchemaInspection {
         return ddlGuard(connection);
     }
 
-    private static DdlGuard ddlGuard(Connection connection) throws SQLException {
+    static DdlGuard ddlGuard(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(DDL_GUARD);
              ResultSet row = statement.executeQuery()) {
             row.next();

@@ -58,7 +58,7 @@ class DdlGuardTest {
     void dropTableUsersCascadeIsRefusedNamingTheTableWithItsOwnSqlstateAndHint() {
         String before = fingerprint();
 
-        PSQLException refused = refused("DROP TABLE users CASCADE");
+        PSQLException refused = TestSql.refusal(database, "DROP TABLE users CASCADE");
 
         assertThat(refused.getSQLState()).isEqualTo(DatabaseErrors.DDL_REFUSED);
         assertThat(refused.getServerErrorMessage().getMessage())
@@ -101,7 +101,7 @@ class DdlGuardTest {
     void changesOfCustodiansSchemaAreRefusedAndLeaveItAsItWas(String command) {
         String before = fingerprint();
 
-        PSQLException refused = refused(command);
+        PSQLException refused = TestSql.refusal(database, command);
 
         assertThat(refused.getSQLState()).as(refused.getMessage()).isEqualTo(DatabaseErrors.DDL_REFUSED);
         assertThat(refused.getServerErrorMessage().getMessage()).contains(" refused: ", " is one of Custodian's objects");
@@ -126,8 +126,9 @@ class DdlGuardTest {
     @Test
     void onlyExactlyOnConfirmsAndOnlyForItsOwnTransaction() throws SQLException {
         for (String value : List.of("true", "ON", "on ", "1", "")) {
-            assertThat(refused("SET LOCAL custodian.allow_ddl = '" + value + "'", "ALTER TABLE users ALTER name DROP NOT NULL")
-                    .getSQLState()).as(value).isEqualTo(DatabaseErrors.DDL_REFUSED);
+            PSQLException refused = TestSql.refusal(database, "SET LOCAL custodian.allow_ddl = '" + value + "'",
+                    "ALTER TABLE users ALTER name DROP NOT NULL");
+            assertThat(refused.getSQLState()).as(value).isEqualTo(DatabaseErrors.DDL_REFUSED);
         }
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
@@ -135,7 +136,7 @@ class DdlGuardTest {
             statement.execute("COMMENT ON COLUMN users.name IS 'confirmed'");
             connection.commit();
 
-            PSQLException next = refusedOn(connection, "ALTER TABLE users ALTER name DROP NOT NULL");
+            PSQLException next = TestSql.refusalOn(connection, "ALTER TABLE users ALTER name DROP NOT NULL");
             assertThat(next.getSQLState()).isEqualTo(DatabaseErrors.DDL_REFUSED);
             connection.rollback();
         }
@@ -145,7 +146,7 @@ class DdlGuardTest {
     void otherApplicationsObjectsScratchSchemasAndHarmlessCommandsPass() {
         String before = fingerprint();
 
-        assertThatCode(() -> rolledBack(
+        assertThatCode(() -> TestSql.rolledBack(database, 
                 "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint)",
                 "ALTER TABLE orders ADD COLUMN total numeric NOT NULL DEFAULT 0",
                 "CREATE INDEX orders_user ON orders (user_id)",
@@ -182,7 +183,7 @@ class DdlGuardTest {
     @Test
     void theServicesOwnConnectionsDoNotCarryTheMigrationsConfirmation() {
         assertThat(TestSql.value(database, "SELECT current_setting('custodian.allow_ddl', true)")).isNull();
-        assertThat(refused("ALTER TABLE users ALTER name DROP NOT NULL").getSQLState())
+        assertThat(TestSql.refusal(database, "ALTER TABLE users ALTER name DROP NOT NULL").getSQLState())
                 .isEqualTo(DatabaseErrors.DDL_REFUSED);
     }
 
@@ -194,7 +195,8 @@ class DdlGuardTest {
 
         assertThat(TestSql.count(database, "SELECT count(*) FROM flyway_schema_history"
                 + " WHERE script = 'R__ddl_guard.sql' AND success")).isOne();
-        assertThat(refused("DROP TABLE users CASCADE").getSQLState()).isEqualTo(DatabaseErrors.DDL_REFUSED);
+        assertThat(TestSql.refusal(database, "DROP TABLE users CASCADE").getSQLState())
+                .isEqualTo(DatabaseErrors.DDL_REFUSED);
     }
 
     @Test
@@ -208,8 +210,9 @@ class DdlGuardTest {
                 .extracting(row -> row.get("evtname") + " " + row.get("evtenabled"))
                 .containsExactly("custodian_ddl_guard_drop O", "custodian_ddl_guard_end O",
                         "custodian_ddl_guard_start O");
-        assertThat(refused("DROP TABLE users CASCADE").getSQLState()).isEqualTo(DatabaseErrors.DDL_REFUSED);
-        assertThat(refused("ALTER TABLE users ALTER name DROP NOT NULL").getSQLState())
+        assertThat(TestSql.refusal(database, "DROP TABLE users CASCADE").getSQLState())
+                .isEqualTo(DatabaseErrors.DDL_REFUSED);
+        assertThat(TestSql.refusal(database, "ALTER TABLE users ALTER name DROP NOT NULL").getSQLState())
                 .isEqualTo(DatabaseErrors.DDL_REFUSED);
     }
 
@@ -223,43 +226,5 @@ class DdlGuardTest {
 
     private static String fingerprint() {
         return (String) TestSql.value(database, SCHEMA_FINGERPRINT);
-    }
-
-    /** Runs the statements in one transaction, rolled back; returns the error they ended with. */
-    private static PSQLException refused(String... statements) {
-        try (Connection connection = database.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                return refusedOn(connection, statements);
-            } finally {
-                connection.rollback();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static PSQLException refusedOn(Connection connection, String... statements) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (PSQLException e) {
-            return e;
-        }
-        throw new AssertionError("not refused: " + String.join("; ", statements));
-    }
-
-    private static void rolledBack(String... statements) throws SQLException {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            try {
-                for (String sql : statements) {
-                    statement.execute(sql);
-                }
-            } finally {
-                connection.rollback();
-            }
-        }
     }
 }

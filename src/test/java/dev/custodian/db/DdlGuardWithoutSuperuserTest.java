@@ -13,22 +13,60 @@ import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
-import java.sql.Connection;
-import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where the service's database role may not create event triggers (not a superuser, as on a
  * managed PostgreSQL), the migrations run without the DDL guard, the service says so in one
- * WARN line at start, and readiness reports it as degraded, not as broken.
+ * WARN line at start, and readiness reports it as degraded, not as broken. One start as a
+ * superuser installs it, owned by the superuser, and from then on it guards that role too.
  */
 class DdlGuardWithoutSuperuserTest {
+    private static final String NAME_NULLABLE = "ALTER TABLE users ALTER name DROP NOT NULL";
 
     @Test
-    void anOrdinaryRoleMigratesWithoutTheGuardAndIsToldWhatIsNotProtected() throws Exception {
-        DatabaseUrl url = TestDatabase.emptyDatabaseOfOrdinaryRole();
-        String role = url.user().orElseThrow();
+    void anOrdinaryRoleMigratesWithoutTheGuardIsToldWhatIsNotProtectedAndASuperuserInstallsIt() throws Exception {
+        TestDatabase.OwnedDatabase database = TestDatabase.emptyDatabaseOfOrdinaryRole();
+        String role = database.owner().user().orElseThrow();
+
+        List<String> warnings = warningsOfMigrating(database.owner());
+
+        assertThat(warnings).singleElement().asString()
+                .startsWith("the DDL guard is off: role '" + role + "' may not create event triggers (only a superuser may)")
+                .contains("does not refuse DROP or ALTER of Custodian's tables and functions");
+        try (HikariDataSource pool = Database.pool(database.owner(), 2);
+             TestServer server = TestServer.start(pool, settings -> settings)) {
+            assertThat(TestSql.count(pool, "SELECT count(*) FROM pg_event_trigger")).isZero();
+            JsonNode ready = readiness(server);
+            assertThat(ready.get("status").asText()).isEqualTo("degraded");
+            assertThat(ready.get("schema").asText()).isEqualTo("ok");
+            assertThat(ready.get("ddlGuard").asText()).isEqualTo("off");
+            assertThat(ready.get("warnings").get(0).asText()).contains("role '" + role + "' may not create event triggers");
+            // What the warning says is true: this role's DDL goes through.
+            TestSql.rolledBack(pool, NAME_NULLABLE);
+        }
+
+        assertThat(warningsOfMigrating(database.administrator())).isEmpty();
+        assertThat(warningsOfMigrating(database.owner())).isEmpty();
+
+        try (HikariDataSource pool = Database.pool(database.owner(), 2);
+             TestServer server = TestServer.start(pool, settings -> settings)) {
+            JsonNode ready = readiness(server);
+            assertThat(ready.get("status").asText()).isEqualTo("ok");
+            assertThat(ready.get("ddlGuard").asText()).isEqualTo("on");
+            assertThat(TestSql.refusal(pool, NAME_NULLABLE).getSQLState()).isEqualTo(DatabaseErrors.DDL_REFUSED);
+            // The guard's functions run with the rights of whoever issues DDL, superusers included:
+            // the role may not replace them, even when it declares its DDL.
+            assertThat(TestSql.refusal(pool, "SET LOCAL custodian.allow_ddl = 'on'",
+                    "CREATE OR REPLACE FUNCTION custodian_ddl_guard.allowed() RETURNS boolean LANGUAGE sql AS 'SELECT true'")
+                    .getSQLState()).isEqualTo("42501");
+        }
+    }
+
+    /** The WARN lines that migrating (what every start does) logs. */
+    private static List<String> warningsOfMigrating(DatabaseUrl url) {
         Logger logger = (Logger) LoggerFactory.getLogger(Migrations.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
@@ -38,28 +76,13 @@ class DdlGuardWithoutSuperuserTest {
         } finally {
             logger.detachAppender(log);
         }
+        return log.list.stream().filter(event -> event.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
 
-        assertThat(log.list).filteredOn(event -> event.getLevel() == Level.WARN).singleElement()
-                .extracting(ILoggingEvent::getFormattedMessage).asString()
-                .startsWith("the DDL guard is off: role '" + role + "' may not create event triggers (only a superuser may)")
-                .contains("does not refuse DROP or ALTER of Custodian's tables and functions");
-        try (HikariDataSource pool = Database.pool(url, 2); TestServer server = TestServer.start(pool, s -> s)) {
-            assertThat(TestSql.count(pool, "SELECT count(*) FROM pg_event_trigger")).isZero();
-
-            HttpResponse ready = server.request("GET", "/health/ready").token(null).send();
-
-            assertThat(ready.status()).as(ready.body()).isEqualTo(200);
-            JsonNode body = ready.json();
-            assertThat(body.get("status").asText()).isEqualTo("degraded");
-            assertThat(body.get("schema").asText()).isEqualTo("ok");
-            assertThat(body.get("ddlGuard").asText()).isEqualTo("off");
-            assertThat(body.get("warnings").get(0).asText()).contains("role '" + role + "' may not create event triggers");
-            // What the warning says is true: this role's own DDL goes through.
-            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-                connection.setAutoCommit(false);
-                statement.execute("ALTER TABLE users ALTER name DROP NOT NULL");
-                connection.rollback();
-            }
-        }
+    private static JsonNode readiness(TestServer server) {
+        HttpResponse ready = server.request("GET", "/health/ready").token(null).send();
+        assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+        return ready.json();
     }
 }

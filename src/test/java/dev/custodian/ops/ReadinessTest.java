@@ -32,7 +32,8 @@ class ReadinessTest {
         TestServer server = TestServer.shared();
 
         JsonNode ready = server.request("GET", "/health/ready").token(null).send().json();
-        assertThat(ready.toString()).isEqualTo("{\"status\":\"ok\",\"database\":\"up\",\"schema\":\"ok\",\"ddlGuard\":\"on\"}");
+        assertThat(ready.toString())
+                .isEqualTo("{\"status\":\"ok\",\"database\":\"up\",\"schema\":\"ok\",\"ddlGuard\":\"on\"}");
         assertThat(server.request("GET", "/health").token(null).send().json()).isEqualTo(ready);
         assertThat(server.request("GET", "/health/live").token(null).send().json().toString())
                 .isEqualTo("{\"status\":\"ok\"}");
@@ -76,7 +77,8 @@ class ReadinessTest {
             assertSchemaDamaged(ready, "column users.name allows NULL; it must be NOT NULL");
             HttpResponse patch = server.mergePatch("/users/" + id, "{\"data\": {\"phone\": \"+14155550199\"}}");
             assertSchemaDamaged(patch, "column users.name allows NULL; it must be NOT NULL");
-            HttpResponse create = server.postJson("/users", "{\"name\": \"Eve\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}");
+            String eve = "{\"name\": \"Eve\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}";
+            HttpResponse create = server.postJson("/users", eve);
             assertSchemaDamaged(create, "column users.name allows NULL; it must be NOT NULL");
             assertThat(TestSql.user(database, id)).isEqualTo(stored);
             assertThat(TestSql.count(database, "SELECT count(*) FROM users")).isOne();

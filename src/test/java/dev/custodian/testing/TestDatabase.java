@@ -70,11 +70,15 @@ public final class TestDatabase {
         return pool;
     }
 
+    /** A database and two ways into it: as its owner, and as the server's administrator. */
+    public record OwnedDatabase(DatabaseUrl owner, DatabaseUrl administrator) {
+    }
+
     /**
      * A new, empty database owned by a new role that logs in with a password and is not a
-     * superuser, as a managed PostgreSQL gives an application. The URL connects as that role.
+     * superuser, as a managed PostgreSQL gives an application.
      */
-    public static synchronized DatabaseUrl emptyDatabaseOfOrdinaryRole() {
+    public static synchronized OwnedDatabase emptyDatabaseOfOrdinaryRole() {
         Server at = server();
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String role = "custodian_app_" + suffix;
@@ -88,7 +92,8 @@ public final class TestDatabase {
         // The URL may name the administrator (the embedded server's does: ?user=postgres), and
         // PgJDBC lets the URL's parameters win over the credentials given beside it.
         String url = at.urlFor(role).replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
-        return new DatabaseUrl(url, Optional.of(role), Optional.of(password));
+        return new OwnedDatabase(new DatabaseUrl(url, Optional.of(role), Optional.of(password)),
+                new DatabaseUrl(at.urlFor(role), at.user(), at.password()));
     }
 
     /**
