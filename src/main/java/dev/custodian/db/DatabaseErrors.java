@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ public final class DatabaseErrors {
     public static final String KEY_LOSS = "CU001";
     /** Raised by the bulk guard: one statement touches more rows than the transaction confirmed. */
     public static final String BULK = "CU002";
+    /** Raised by the DDL guard: a command would drop or change one of Custodian's tables or functions. */
+    public static final String DDL_REFUSED = "CU003";
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
     private static final String UNIQUE_VIOLATION = "23505";
@@ -45,8 +48,24 @@ public final class DatabaseErrors {
     private static final String CONNECTION_REJECTED = "08004";
     /** A statement cancelled, here by the pool's statement_timeout. */
     private static final String QUERY_CANCELED = "57014";
+    /**
+     * Failures a statement of the service meets only when the schema is not what the migrations
+     * made: a table, column or function gone, a column of another type, or a NOT NULL violation
+     * the service's validation makes impossible.
+     */
+    private static final Set<String> SCHEMA_DAMAGE_SIGNS = Set.of(
+            "42P01", // undefined_table
+            "42703", // undefined_column
+            "42883", // undefined_function
+            "42804", // datatype_mismatch
+            "23502"); // not_null_violation
 
     private DatabaseErrors() {
+    }
+
+    /** Whether the failure may come from a damaged schema, so that the schema should be checked now. */
+    static boolean suggestsSchemaDamage(SQLException e) {
+        return e.getSQLState() != null && SCHEMA_DAMAGE_SIGNS.contains(e.getSQLState());
     }
 
     static boolean isRetryable(SQLException e) {
@@ -91,6 +110,8 @@ public final class DatabaseErrors {
                 log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());
                 yield new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
             }
+            case DDL_REFUSED -> new IllegalStateException("the DDL guard refused a statement of the service itself: "
+                    + e.getMessage(), e);
             case CHECK_VIOLATION -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
                     + constraint(e));
             case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER -> new ApiException(ProblemType.VALIDATION,
