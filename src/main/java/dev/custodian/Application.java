@@ -11,6 +11,7 @@ import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
+import dev.custodian.ops.SchemaGate;
 import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -46,6 +47,7 @@ public final class Application {
         });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);
+        app.beforeMatched(new SchemaGate(transactions.schema())::refuseWritesWhileDamaged);
         app.after(RequestIds::clear);
 
         new OperationsRoutes(transactions, dataSource, clock).register(app);

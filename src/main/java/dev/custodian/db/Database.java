@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,7 @@ public final class Database implements AutoCloseable {
             HikariDataSource pool = pool(url, settings.poolSize(), settings.statementTimeout());
             // A migration may rewrite a whole table: it runs on connections of its own, outside
             // the pool's statement timeout.
-            Migrations.run(unpooled(url));
+            Migrations.run(url);
             return new Database(pool, embedded);
         } catch (RuntimeException e) {
             embedded.ifPresent(EmbeddedDatabase::close);
@@ -74,15 +73,6 @@ public final class Database implements AutoCloseable {
         // that legitimately runs long (backups, restores) lifts it with SET LOCAL.
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
         return new HikariDataSource(config);
-    }
-
-    private static DataSource unpooled(DatabaseUrl url) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(url.jdbcUrl());
-        url.user().ifPresent(dataSource::setUser);
-        url.password().ifPresent(dataSource::setPassword);
-        dataSource.setApplicationName("custodian-migrations");
-        return dataSource;
     }
 
     public DataSource dataSource() {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
@@ -21,6 +22,8 @@ public final class DatabaseErrors {
     public static final String KEY_LOSS = "CU001";
     /** Raised by the bulk guard: one statement touches more rows than the transaction confirmed. */
     public static final String BULK = "CU002";
+    /** Raised by the DDL guard: a command would drop or change one of Custodian's tables or functions. */
+    public static final String DDL_REFUSED = "CU003";
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
     private static final ObjectMapper DETAIL_READER = new ObjectMapper();
@@ -43,8 +46,24 @@ public final class DatabaseErrors {
     private static final String CONNECTION_REJECTED = "08004";
     /** A statement cancelled, here by the pool's statement_timeout. */
     private static final String QUERY_CANCELED = "57014";
+    /**
+     * Failures a statement of the service meets only when the schema is not what the migrations
+     * made: a table, column or function gone, a column of another type, or a NOT NULL violation
+     * the service's validation makes impossible.
+     */
+    private static final Set<String> SCHEMA_DAMAGE_SIGNS = Set.of(
+            "42P01", // undefined_table
+            "42703", // undefined_column
+            "42883", // undefined_function
+            "42804", // datatype_mismatch
+            "23502"); // not_null_violation
 
     private DatabaseErrors() {
+    }
+
+    /** Whether the failure may come from a damaged schema, so that the schema should be checked now. */
+    static boolean suggestsSchemaDamage(SQLException e) {
+        return e.getSQLState() != null && SCHEMA_DAMAGE_SIGNS.contains(e.getSQLState());
     }
 
     static boolean isRetryable(SQLException e) {
@@ -74,7 +93,7 @@ public final class DatabaseErrors {
         String state = state(e);
         if (isUnavailable(e)) {
             log.warn("database unavailable: {}", e.toString());
-            return failure(DatabaseException.Reason.UNAVAILABLE, "the database cannot be reached", e);
+            return failure(DatabaseException.Reason.UNAVAILABLE, "the database cannot be reached right now; retry shortly", e);
         }
         return switch (state) {
             case QUERY_CANCELED -> {
@@ -87,7 +106,9 @@ public final class DatabaseErrors {
                 log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());
                 yield failure(DatabaseException.Reason.BULK_REFUSED, "more rows than confirmed", e);
             }
-            case CHECK_VIOLATION -> failure(DatabaseException.Reason.RULE_BROKEN, "a check constraint failed", e);
+            case DDL_REFUSED -> new IllegalStateException("the DDL guard refused a statement of the service itself: "
+                    + e.getMessage(), e);
+                        case CHECK_VIOLATION -> failure(DatabaseException.Reason.RULE_BROKEN, "a check constraint failed", e);
             case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER ->
                     failure(DatabaseException.Reason.UNSTORABLE_TEXT, "a value holds a character PostgreSQL cannot store", e);
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED ->

@@ -10,13 +10,13 @@ import java.util.List;
 public final class DatabaseException extends RuntimeException {
     /** What went wrong. */
     public enum Reason {
-        /** The database cannot be reached, or is shutting down or starting: retry later. */
+        /** The database cannot be reached, or is shutting down or starting: retry later. The message says so to a client. */
         UNAVAILABLE,
         /** A statement ran past the statement timeout and was cancelled: nothing changed, retry later. */
         TIMED_OUT,
         /** Conflicting writes kept failing (serialization failure, deadlock) after retries: retry later. */
         BUSY,
-        /** The key-loss guard refused a write that would drop data it did not name; see {@link #lost()}. */
+        /** The key-loss guard refused a write that would drop data it did not name; see {@link #details()}. */
         DATA_LOSS_REFUSED,
         /** The bulk guard refused one of the service's own statements: more rows than it confirmed. */
         BULK_REFUSED,
@@ -24,19 +24,21 @@ public final class DatabaseException extends RuntimeException {
         TAKEN,
         /** A check constraint of the schema; see {@link #constraint()}. */
         RULE_BROKEN,
+        /** The schema is not what the migrations made; see {@link #details()} for what is wrong. */
+        SCHEMA_DAMAGED,
         /** Text PostgreSQL cannot store, such as U+0000 in a query parameter (bodies are checked before). */
         UNSTORABLE_TEXT
     }
 
     private final Reason reason;
     private final String constraint;
-    private final List<String> lost;
+    private final List<String> details;
 
-    DatabaseException(Reason reason, String message, String constraint, List<String> lost, Throwable cause) {
+    DatabaseException(Reason reason, String message, String constraint, List<String> details, Throwable cause) {
         super(message, cause);
         this.reason = reason;
-        this.constraint = constraint;
-        this.lost = List.copyOf(lost);
+        this.constraint = constraint == null ? "unknown constraint" : constraint;
+        this.details = List.copyOf(details);
     }
 
     public Reason reason() {
@@ -48,8 +50,11 @@ public final class DatabaseException extends RuntimeException {
         return constraint;
     }
 
-    /** The JSON Pointers the key-loss guard named (at most its first 20); empty for other reasons. */
-    public List<String> lost() {
-        return lost;
+    /**
+     * What the failure names: the JSON Pointers the key-loss guard refused to lose (at most its
+     * first 20), or each thing wrong with a damaged schema; empty for other reasons.
+     */
+    public List<String> details() {
+        return details;
     }
 }

@@ -139,7 +139,9 @@ public final class ProblemResponses {
 
     private static ApiException fromDatabase(DatabaseException e) {
         return switch (e.reason()) {
-            case UNAVAILABLE -> new ApiException(ProblemType.UNAVAILABLE, "the database cannot be reached right now; retry shortly");
+            case UNAVAILABLE -> new ApiException(ProblemType.UNAVAILABLE, e.getMessage());
+            case SCHEMA_DAMAGED -> new ApiException(ProblemType.SCHEMA_DAMAGED, e.getMessage(), List.of(),
+                    Map.of("problems", e.details()));
             case BUSY -> new ApiException(ProblemType.UNAVAILABLE, "the database is busy with conflicting writes; retry shortly");
             case TIMED_OUT -> new ApiException(ProblemType.UNAVAILABLE, "the database did not finish in time ("
                     + Settings.STATEMENT_TIMEOUT + "), most likely waiting for a row another writer holds;"
@@ -148,9 +150,9 @@ public final class ProblemResponses {
                     "a value holds a character PostgreSQL cannot store, such as U+0000; remove it");
             case DATA_LOSS_REFUSED -> new ApiException(ProblemType.DATA_LOSS_REFUSED,
                     "the write would drop data it does not name"
-                            + (e.lost().isEmpty() ? "" : ": " + String.join(", ", e.lost()))
+                            + (e.details().isEmpty() ? "" : ": " + String.join(", ", e.details()))
                             + "; name what to remove, or send If-Match with the current version",
-                    List.of(), e.lost().isEmpty() ? Map.of() : Map.of("lost", e.lost()));
+                    List.of(), e.details().isEmpty() ? Map.of() : Map.of("lost", e.details()));
             case BULK_REFUSED -> new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
             case TAKEN -> taken(e.constraint());
             case RULE_BROKEN -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "

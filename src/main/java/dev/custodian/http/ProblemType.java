@@ -53,7 +53,12 @@ public enum ProblemType {
             "The server failed unexpectedly. The log has the details under the request id."),
     UNAVAILABLE(503, "Service unavailable",
             "The database cannot be reached right now, or did not finish within the statement timeout (nothing"
-                    + " was changed). Retry after the number of seconds in Retry-After.");
+                    + " was changed). Retry after the number of seconds in Retry-After."),
+    SCHEMA_DAMAGED(503, "Schema damaged",
+            "The database schema Custodian relies on is damaged: a table, column, trigger or migration is"
+                    + " missing or changed ('problems' names each). Writes are refused, so that nothing is"
+                    + " stored without its guards and history, until an operator repairs the schema;"
+                    + " GET /health/ready reports the same. Reads that the damage does not reach keep working.");
 
     private final int status;
     private final String title;

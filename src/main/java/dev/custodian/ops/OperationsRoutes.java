@@ -3,6 +3,7 @@ package dev.custodian.ops;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.auth.Role;
+import dev.custodian.db.SchemaReport;
 import dev.custodian.db.SqlFile;
 import dev.custodian.db.Transactions;
 import dev.custodian.http.ApiException;
@@ -15,13 +16,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
- * {@code /health} (open), {@code /metrics} and {@code /openapi.json} (read role), and
- * {@code /problems/<slug>} (open). Counts responses by status for the metrics. Thread-safe.
+ * {@code /health/live}, {@code /health/ready} and its alias {@code /health} (open, GET and
+ * HEAD), {@code /metrics} and {@code /openapi.json} (read role), and {@code /problems/<slug>}
+ * (open). Counts responses by status for the metrics. Thread-safe.
  */
 public final class OperationsRoutes {
     private static final String OPENAPI = SqlFile.load(OperationsRoutes.class, "openapi.json");
@@ -40,19 +43,45 @@ public final class OperationsRoutes {
     }
 
     public void register(Javalin app) {
-        app.get("/health", this::health, Role.OPEN);
+        for (String ready : List.of("/health/ready", "/health")) {
+            app.get(ready, this::ready, Role.OPEN);
+            app.head(ready, this::ready, Role.OPEN);
+        }
+        app.get("/health/live", OperationsRoutes::live, Role.OPEN);
+        app.head("/health/live", OperationsRoutes::live, Role.OPEN);
         app.get("/metrics", this::metrics, Role.READ);
         app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.READ);
         app.get("/problems/{slug}", OperationsRoutes::problem, Role.OPEN);
         app.after(ctx -> responses.computeIfAbsent(ctx.statusCode(), status -> new LongAdder()).increment());
     }
 
-    private void health(Context ctx) {
-        boolean up = transactions.autocommit(connection -> connection.isValid(2));
-        if (!up) {
-            throw new ApiException(ProblemType.UNAVAILABLE, "the database does not answer");
+    /** The process runs and serves HTTP; the database is not asked. */
+    private static void live(Context ctx) {
+        ctx.contentType(Bodies.JSON).result("{\"status\":\"ok\"}");
+    }
+
+    /**
+     * Whether this instance can serve: the database answers within a second and its schema is
+     * intact (503 naming what is wrong otherwise). Ready but "degraded" when a protection is
+     * missing that the database role cannot install (the DDL guard).
+     */
+    private void ready(Context ctx) {
+        SchemaReport report = transactions.schema().current();
+        if (!report.reachable()) {
+            throw report.unreachableError();
         }
-        ctx.contentType(Bodies.JSON).result("{\"status\":\"ok\",\"database\":\"up\"}");
+        if (report.damaged()) {
+            throw report.damageError();
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", report.warnings().isEmpty() ? "ok" : "degraded");
+        body.put("database", "up");
+        body.put("schema", "ok");
+        body.put("ddlGuard", report.ddlGuardOn() ? "on" : "off");
+        if (!report.warnings().isEmpty()) {
+            body.set("warnings", Json.MAPPER.valueToTree(report.warnings()));
+        }
+        ctx.contentType(Bodies.JSON).result(Json.write(body));
     }
 
     private void metrics(Context ctx) {

@@ -1,4 +1,5 @@
 /**
- * Operational endpoints: health, metrics, the OpenAPI description and problem type pages.
+ * Operational endpoints: health probes, metrics, the OpenAPI description and problem type
+ * pages; and the gate that refuses writes while the schema is damaged.
  */
 package dev.custodian.ops;
