@@ -1,21 +1,14 @@
 -- The database guards: PostgreSQL itself refuses silent data loss on users, whoever connects
 -- (the service, an ORM, a script, psql). docs/guards.md is the operator's manual for them.
 -- Repeatable: Flyway runs this file again whenever it changes, after every versioned
--- migration, so each statement replaces in place.
+-- migration, so each statement replaces in place. The triggers that call these functions are
+-- declared in R__users.sql, in firing order.
 --
 -- Two guards, each with its own SQLSTATE (class CU is ours, no PostgreSQL code starts with it):
 --   CU001  key-loss guard: an UPDATE would remove something stored in data
 --   CU002  bulk guard: one statement would touch more rows than the transaction confirmed
 -- A transaction declares intent with SET LOCAL; the guards read the settings with
 -- current_setting(name, true), so an unset setting reads as NULL instead of failing.
---
--- Trigger names carry a number because PostgreSQL fires the triggers of one kind (BEFORE ROW,
--- AFTER ROW, AFTER STATEMENT, ...) in name order. On users, for an UPDATE:
---   BEFORE ROW       users_10_keep_version    (R__users.sql) version and updated_at
---                    users_40_guard_key_loss  sees the row as it will be written
---   AFTER ROW        users_50_history         (R__history.sql) records the change
---   AFTER STATEMENT  users_90_guard_bulk_update / users_90_guard_bulk_delete
---   BEFORE STATEMENT users_90_guard_truncate  (TRUNCATE only)
 
 -- Whether one cheap look shows that replacing old by new loses nothing: the documents are
 -- equal, or old is an object of scalars only (the usual profile: phone, address, country,
@@ -44,7 +37,8 @@ $$;
 --   SELECT id, custodian_lost_paths(data, data - 'address') FROM users WHERE ...
 --
 -- Cost: an object of scalars is settled at a glance (above); otherwise the walk visits only
--- the members of old and descends only into objects and arrays whose value changed.
+-- the members of old and descends only into objects and arrays whose value changed. new is
+-- read into memory once before the walk (custodian_in_memory), not at every -> of it.
 CREATE OR REPLACE FUNCTION custodian_lost_paths(old jsonb, new jsonb, at text DEFAULT '/data') RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -58,6 +52,7 @@ BEGIN
        OR custodian_keeps_keys_at_a_glance(old, new) THEN
         RETURN lost;
     END IF;
+    new := custodian_in_memory(new);
     -- The members of old that are gone from new, or that hold an object or array whose value
     -- changed. new -> key (new -> index) is NULL when that place is gone, also when new is not
     -- an object (an array) at all; a JSON null is not SQL NULL. One query per kind: a single
@@ -96,58 +91,75 @@ END $$;
 COMMENT ON FUNCTION custodian_lost_paths(jsonb, jsonb, text) IS
     'JSON Pointers (rooted at the user document, data at /data) of what replacing old by new would remove; the key-loss guard refuses an UPDATE when this is not empty. See docs/guards.md.';
 
--- The key-loss guard. An UPDATE that leaves data alone (a soft delete, a new name) or that
--- declared the removal returns at the first test; custodian_lost_paths settles a changed
--- scalar or an added key at a glance, and walks the documents only when that cannot.
-CREATE OR REPLACE FUNCTION custodian_guard_key_loss() RETURNS trigger
+-- The lost paths a transaction did not name for removal. custodian.removing names them: a
+-- JSON array of RFC 6901 pointers rooted at the user document (["/data/address",
+-- "/data/tags/2"]). A lost path is named when it equals a pointer or lies below one ("" names
+-- the whole document). Linear in the paths: each path's ancestors are looked up in a hash of
+-- the named pointers, never compared with each pointer in turn. Keeps the order of lost.
+CREATE OR REPLACE FUNCTION custodian_unnamed_paths(lost text[], removing text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    named jsonb;
+BEGIN
+    IF removing IS NULL OR removing = '' OR cardinality(lost) = 0 THEN
+        RETURN lost;
+    END IF;
+    BEGIN
+        named := removing::jsonb;
+    EXCEPTION WHEN invalid_text_representation THEN
+        named := NULL; -- refused below, with the setting's name
+    END;
+    IF named IS NULL OR jsonb_typeof(named) <> 'array'
+       OR jsonb_path_exists(named, 'strict $[*] ? (@.type() != "string" || !(@ == "" || @ starts with "/"))') THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('custodian.removing must be a JSON array of JSON Pointers such as ["/data/address"], got %s',
+                             left(removing, 200));
+    END IF;
+    RETURN ARRAY(
+        SELECT l.path
+          FROM unnest(lost) WITH ORDINALITY AS l(path, n)
+         WHERE l.n NOT IN (
+                   SELECT a.n
+                     FROM (SELECT p.n, array_to_string((string_to_array(p.path, '/'))[1:depth], '/') AS ancestor
+                             FROM unnest(lost) WITH ORDINALITY AS p(path, n),
+                                  generate_series(1, cardinality(string_to_array(p.path, '/'))) AS depth) AS a
+                     JOIN jsonb_array_elements_text(named) AS r(pointer) ON r.pointer = a.ancestor)
+         ORDER BY l.n);
+END $$;
+
+-- Refuses an UPDATE of row_id that would remove the given paths (none: nothing to refuse).
+-- One place for the key-loss guard's error: SQLSTATE CU001, a message naming the row and the
+-- paths, a DETAIL in JSON for programs, and the statement that confirms in the HINT.
+CREATE OR REPLACE FUNCTION custodian_refuse_key_loss(table_schema text, table_name text, row_id bigint,
+                                                     lost text[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    lost text[];
-    shown text[];
-    more int;
-BEGIN
-    IF NEW.data IS NOT DISTINCT FROM OLD.data
-       OR current_setting('custodian.allow_removal', true) = 'on' THEN
-        RETURN NEW;
-    END IF;
-    lost := custodian_lost_paths(OLD.data, NEW.data);
-    IF cardinality(lost) = 0 THEN
-        RETURN NEW;
-    END IF;
     -- A message and an error detail have to stay readable: the first 20 paths, then a count.
-    shown := lost[1:20];
-    more := cardinality(lost) - cardinality(shown);
+    shown text[] := lost[1:20];
+    more int := cardinality(lost) - cardinality(lost[1:20]);
+BEGIN
+    IF cardinality(lost) = 0 THEN
+        RETURN;
+    END IF;
     RAISE EXCEPTION USING
         ERRCODE = 'CU001',
-        MESSAGE = format('%s row %s: this UPDATE would remove %s%s', TG_TABLE_NAME, OLD.id,
+        MESSAGE = format('%s row %s: this UPDATE would remove %s%s', table_name, row_id,
                          array_to_string(shown, ', '),
                          CASE WHEN more > 0 THEN format(' and %s more', more) ELSE '' END),
         -- Machine-readable for clients: the service turns it into a 409 naming the paths.
-        DETAIL = json_build_object('table', TG_TABLE_NAME, 'userId', OLD.id,
-                                   'lost', shown, 'more', more)::text,
+        DETAIL = json_build_object('table', table_name, 'userId', row_id, 'lost', shown, 'more', more)::text,
         HINT = 'If the removal is intended, run SET LOCAL custodian.allow_removal = ''on'' in the same transaction first.',
-        SCHEMA = TG_TABLE_SCHEMA,
-        TABLE = TG_TABLE_NAME;
+        SCHEMA = table_schema,
+        TABLE = table_name;
 END $$;
-
--- BEFORE ROW, so a refused row is never written. Numbered after users_10_keep_version and
--- every slot a future data-rewriting BEFORE trigger would take (11-39): it must judge the row
--- as it will be stored. Only exactly 'on' declares a removal; unset, '', 'off' or anything
--- else leaves the guard on.
--- No WHEN clause: PostgreSQL prepares a trigger's WHEN expression anew for every statement,
--- which on a single-row UPDATE cost more than the call it would save (measured); the tests
--- at the top of the function run from plans PL/pgSQL keeps for the session.
-CREATE OR REPLACE TRIGGER users_40_guard_key_loss
-    BEFORE UPDATE ON users
-    FOR EACH ROW
-    EXECUTE FUNCTION custodian_guard_key_loss();
 
 -- The number of rows the transaction confirmed with SET LOCAL custodian.allow_rows = '<n>':
 -- a missing, empty or non-numeric setting confirms none.
 CREATE OR REPLACE FUNCTION custodian_allowed_rows() RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN setting ~ '^[0-9]{1,18}$' THEN setting::bigint ELSE 0 END
-      FROM (SELECT btrim(coalesce(current_setting('custodian.allow_rows', true), '')) AS setting) AS s
+    SELECT CASE WHEN btrim(current_setting('custodian.allow_rows', true)) ~ '^[0-9]{1,18}$'
+                THEN btrim(current_setting('custodian.allow_rows', true))::bigint ELSE 0 END
 $$;
 
 -- Raises the bulk guard's error; one place for its wording.
@@ -189,26 +201,10 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- AFTER STATEMENT, because only when the statement is done is the number of rows it touched
--- known; the error then rolls back all of it. Rows are counted in the OLD transition table.
--- UPDATE and DELETE get one trigger each: a trigger with a transition table may have only one
--- event. They also fire for the UPDATE part of INSERT ... ON CONFLICT and for MERGE.
-CREATE OR REPLACE TRIGGER users_90_guard_bulk_update
-    AFTER UPDATE ON users
-    REFERENCING OLD TABLE AS touched_rows
-    FOR EACH STATEMENT
-    EXECUTE FUNCTION custodian_guard_bulk();
-
-CREATE OR REPLACE TRIGGER users_90_guard_bulk_delete
-    AFTER DELETE ON users
-    REFERENCING OLD TABLE AS touched_rows
-    FOR EACH STATEMENT
-    EXECUTE FUNCTION custodian_guard_bulk();
-
 -- TRUNCATE removes every row without firing any row trigger (no key-loss check, and no history
 -- capture), so it always needs confirmation, even of a table with one row or none: allow_rows
--- of at least the number of rows, and at least 1. BEFORE, so nothing is removed when refused;
--- TRUNCATE already holds its exclusive lock here, so the count is exact.
+-- of at least the number of rows, and at least 1. Runs BEFORE, so nothing is removed when
+-- refused; TRUNCATE already holds its exclusive lock here, so the count is exact.
 CREATE OR REPLACE FUNCTION custodian_guard_truncate() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -222,7 +218,3 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE OR REPLACE TRIGGER users_90_guard_truncate
-    BEFORE TRUNCATE ON users
-    FOR EACH STATEMENT
-    EXECUTE FUNCTION custodian_guard_truncate();
