@@ -94,8 +94,9 @@ COMMENT ON FUNCTION custodian_lost_paths(jsonb, jsonb, text) IS
 -- The lost paths a transaction did not name for removal. custodian.removing names them: a
 -- JSON array of RFC 6901 pointers rooted at the user document (["/data/address",
 -- "/data/tags/2"]). A lost path is named when it equals a pointer or lies below one ("" names
--- the whole document). Linear in the paths: each path's ancestors are looked up in a hash of
--- the named pointers, never compared with each pointer in turn. Keeps the order of lost.
+-- the whole document). Linear in the paths: the named pointers become the keys of one jsonb
+-- object, and each ancestor of a lost path is looked up there (a binary search), never
+-- compared with each pointer in turn. Keeps the order of lost.
 CREATE OR REPLACE FUNCTION custodian_unnamed_paths(lost text[], removing text) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -116,15 +117,13 @@ BEGIN
             MESSAGE = format('custodian.removing must be a JSON array of JSON Pointers such as ["/data/address"], got %s',
                              left(removing, 200));
     END IF;
+    named := (SELECT coalesce(jsonb_object_agg(pointer, true), '{}') FROM jsonb_array_elements_text(named) AS pointer);
     RETURN ARRAY(
         SELECT l.path
           FROM unnest(lost) WITH ORDINALITY AS l(path, n)
-         WHERE l.n NOT IN (
-                   SELECT a.n
-                     FROM (SELECT p.n, array_to_string((string_to_array(p.path, '/'))[1:depth], '/') AS ancestor
-                             FROM unnest(lost) WITH ORDINALITY AS p(path, n),
-                                  generate_series(1, cardinality(string_to_array(p.path, '/'))) AS depth) AS a
-                     JOIN jsonb_array_elements_text(named) AS r(pointer) ON r.pointer = a.ancestor)
+         WHERE NOT EXISTS (
+                   SELECT FROM generate_series(1, cardinality(string_to_array(l.path, '/'))) AS depth
+                    WHERE named ? array_to_string((string_to_array(l.path, '/'))[1:depth], '/'))
          ORDER BY l.n);
 END $$;
 
