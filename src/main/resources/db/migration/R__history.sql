@@ -27,28 +27,15 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT jsonb_build_object('op', 'replace', 'path', path, 'value', value)
 $$;
 
--- The operations for one member at path whose value went from was to now (SQL NULL: absent),
--- both ways, as a two-element array [changes, undo]: add, remove or replace, and for two
--- objects their own diff (custodian_history_diff). Shared by the diff below and by the write
--- trigger's look at the keys a statement declared it changes.
-CREATE OR REPLACE FUNCTION custodian_history_member(was jsonb, now jsonb, path text) RETURNS jsonb
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-DECLARE
-    inner_diff record;
-BEGIN
-    IF was IS NULL THEN
-        RETURN jsonb_build_array(jsonb_build_array(jsonb_build_object('op', 'add', 'path', path, 'value', now)),
-                                 jsonb_build_array(jsonb_build_object('op', 'remove', 'path', path)));
-    ELSIF now IS NULL THEN
-        RETURN jsonb_build_array(jsonb_build_array(jsonb_build_object('op', 'remove', 'path', path)),
-                                 jsonb_build_array(jsonb_build_object('op', 'add', 'path', path, 'value', was)));
-    ELSIF jsonb_typeof(was) = 'object' AND jsonb_typeof(now) = 'object' THEN
-        inner_diff := custodian_history_diff(was, now, path);
-        RETURN jsonb_build_array(inner_diff.changes, inner_diff.undo);
-    END IF;
-    RETURN jsonb_build_array(jsonb_build_array(custodian_history_replace(path, now)),
-                             jsonb_build_array(custodian_history_replace(path, was)));
-END $$;
+-- The one operation that turns the member at path from was into now (SQL NULL: absent): add,
+-- remove or replace. Its undo is the same function the other way: (now, was). Inlined where
+-- it is used.
+CREATE OR REPLACE FUNCTION custodian_history_op(was jsonb, now jsonb, path text) RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN was IS NULL THEN jsonb_build_object('op', 'add', 'path', path, 'value', now)
+                WHEN now IS NULL THEN jsonb_build_object('op', 'remove', 'path', path)
+                ELSE custodian_history_replace(path, now) END
+$$;
 
 -- The RFC 6902 operations between two JSON values, both ways: changes turn old into new, undo
 -- turns new back into old. Objects are compared key by key at every depth; arrays and scalars
@@ -57,9 +44,9 @@ END $$;
 --
 -- Cost grows with the documents once and with the change otherwise: one query walks the keys
 -- of both objects in C and aggregates the operations of the members that differ, in key order;
--- only a member that is an object on both sides is diffed again, deeper. Both documents are
--- read into memory once first (custodian_in_memory), not at every -> (measured: a one-key
--- change of a 10,000-key document took half a second that way).
+-- only a member that is an object on both sides is diffed again, deeper. Both documents are read into memory once first
+-- (custodian_in_memory), not at every -> (measured: a one-key change of a 10,000-key document
+-- took half a second that way).
 -- Operators can call it too:  SELECT * FROM custodian_history_diff(a.data, b.data, '/data');
 CREATE OR REPLACE FUNCTION custodian_history_diff(old jsonb, new jsonb, at text DEFAULT '',
                                                   OUT changes jsonb, OUT undo jsonb)
@@ -77,15 +64,20 @@ BEGIN
     END IF;
     old := custodian_in_memory(old);
     new := custodian_in_memory(new);
-    SELECT coalesce(jsonb_agg(op.change ORDER BY m.n, op.n), '[]'),
-           coalesce(jsonb_agg(op.undo ORDER BY m.n, op.n), '[]')
+    -- One element per member that differs, in key order: an operation, or for two objects the
+    -- array of their own operations, which the lax JSON path "$[*][*]" flattens in place.
+    SELECT jsonb_path_query_array(coalesce(jsonb_agg(coalesce(m.inner_diff -> 0, custodian_history_op(m.was, m.now, m.path))
+                                                     ORDER BY m.n), '[]'), 'lax $[*][*]'),
+           jsonb_path_query_array(coalesce(jsonb_agg(coalesce(m.inner_diff -> 1, custodian_history_op(m.now, m.was, m.path))
+                                                     ORDER BY m.n), '[]'), 'lax $[*][*]')
       INTO changes, undo
-      FROM (SELECT k.n, custodian_history_member(old -> k.key, new -> k.key,
-                                                 at || '/' || custodian_pointer_token(k.key)) AS ops
-              FROM jsonb_object_keys(old || new) WITH ORDINALITY AS k(key, n)
-             WHERE (old -> k.key) IS DISTINCT FROM (new -> k.key)) AS m
-     CROSS JOIN LATERAL ROWS FROM (jsonb_array_elements(m.ops -> 0), jsonb_array_elements(m.ops -> 1))
-           WITH ORDINALITY AS op(change, undo, n);
+      FROM (SELECT d.*, CASE WHEN jsonb_typeof(d.was) = 'object' AND jsonb_typeof(d.now) = 'object'
+                             THEN (SELECT jsonb_build_array(i.changes, i.undo)
+                                     FROM custodian_history_diff(d.was, d.now, d.path) AS i) END AS inner_diff
+              FROM (SELECT k.n, old -> k.key AS was, new -> k.key AS now,
+                           at || '/' || custodian_pointer_token(k.key) AS path
+                      FROM jsonb_object_keys(old || new) WITH ORDINALITY AS k(key, n)
+                     WHERE (old -> k.key) IS DISTINCT FROM (new -> k.key)) AS d) AS m;
 END $$;
 
 COMMENT ON FUNCTION custodian_history_diff(jsonb, jsonb, text) IS

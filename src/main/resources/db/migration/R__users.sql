@@ -53,7 +53,8 @@ $$;
 -- The data of the usual write is settled without walking the document: when the transaction
 -- declared the keys its write changes (custodian_declared_keys) and data outside those keys
 -- is indeed unchanged (two deletes and one comparison, in C), only the members at those keys
--- are judged and diffed, so the cost grows with the change. A declaration that does not hold
+-- are judged and diffed, so the cost grows with the change. Up to 100 keys: a delete compares
+-- each key of the document with each key it deletes, so for more the longer way is cheaper. A declaration that does not hold
 -- only sends the write down the longer way: custodian_lost_paths (which settles an object of
 -- scalars at a glance) and custodian_history_diff over the whole document.
 --
@@ -74,7 +75,6 @@ DECLARE
     now jsonb;
     path text;
     lost text[] := '{}';
-    member jsonb;
     data_diff record;
     change_ops jsonb[] := '{}';
     undo_ops jsonb[] := '{}';
@@ -108,7 +108,7 @@ BEGIN
     IF NEW.data IS DISTINCT FROM OLD.data THEN
         guarded := current_setting('custodian.allow_removal', true) IS DISTINCT FROM 'on';
         keys := custodian_declared_keys();
-        IF keys IS NULL OR (OLD.data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
+        IF keys IS NULL OR cardinality(keys) > 100 OR (OLD.data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
             IF guarded THEN
                 PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id, custodian_unnamed_paths(
                     custodian_lost_paths(OLD.data, NEW.data), current_setting('custodian.removing', true)));
@@ -131,18 +131,15 @@ BEGIN
                 ELSIF guarded AND jsonb_typeof(was) IN ('object', 'array') THEN
                     lost := lost || custodian_lost_paths(was, now, path);
                 END IF;
-                IF was IS NOT NULL AND now IS NOT NULL
-                   AND (jsonb_typeof(was) <> 'object' OR jsonb_typeof(now) <> 'object') THEN
-                    -- The usual member (a new phone number): one replace each way, built here
-                    -- rather than by a call of custodian_history_member.
-                    change_ops := change_ops || custodian_history_replace(path, now);
-                    undo_ops := undo_ops || custodian_history_replace(path, was);
-                ELSE
-                    member := custodian_history_member(was, now, path);
-                    FOR i IN 0 .. jsonb_array_length(member -> 0) - 1 LOOP
-                        change_ops := change_ops || (member -> 0 -> i);
-                        undo_ops := undo_ops || (member -> 1 -> i);
+                IF jsonb_typeof(was) = 'object' AND jsonb_typeof(now) = 'object' THEN
+                    data_diff := custodian_history_diff(was, now, path);
+                    FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
+                        change_ops := change_ops || (data_diff.changes -> i);
+                        undo_ops := undo_ops || (data_diff.undo -> i);
                     END LOOP;
+                ELSE
+                    change_ops := change_ops || custodian_history_op(was, now, path);
+                    undo_ops := undo_ops || custodian_history_op(now, was, path);
                 END IF;
             END LOOP;
             IF cardinality(lost) > 0 THEN

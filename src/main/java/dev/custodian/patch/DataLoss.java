@@ -2,9 +2,11 @@ package dev.custodian.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Finds what a write would drop: members that disappear and containers that lose their contents, so a
@@ -36,8 +38,18 @@ public final class DataLoss {
      * its elements.
      */
     public static List<JsonPointer> unnamed(List<JsonPointer> lost, List<JsonPointer> named) {
+        // Looked up, not compared pairwise: a patch that names many removals on a document that
+        // loses many paths would otherwise cost their product.
+        Set<JsonPointer> removals = new HashSet<>(named);
+        Set<JsonPointer> shortenedArrays = new HashSet<>();
+        for (JsonPointer removal : named) {
+            if (!removal.isRoot() && ArrayIndex.parse(removal.lastToken()) != ArrayIndex.NONE) {
+                // Removing /tags/1 is what shortens /tags.
+                shortenedArrays.add(removal.parent());
+            }
+        }
         return lost.stream()
-            .filter(path -> named.stream().noneMatch(removal -> covers(removal, path)))
+            .filter(path -> !shortenedArrays.contains(path) && !namedWithAncestors(path, removals))
             .toList();
     }
 
@@ -71,17 +83,15 @@ public final class DataLoss {
         }
     }
 
-    private static boolean covers(JsonPointer removal, JsonPointer lost) {
-        return lost.startsWith(removal) || removesElementOf(removal, lost);
-    }
-
-    /**
-     * Whether {@code removal} names an element directly inside {@code array}: removing /tags/1 is what
-     * shortens /tags. Removing something deeper (/tags/1/x) does not change the array's length.
-     */
-    private static boolean removesElementOf(JsonPointer removal, JsonPointer array) {
-        return !removal.isRoot()
-            && removal.parent().equals(array)
-            && ArrayIndex.parse(removal.lastToken()) != ArrayIndex.NONE;
+    /** Whether {@code path} or one of its ancestors is among {@code removals}. */
+    private static boolean namedWithAncestors(JsonPointer path, Set<JsonPointer> removals) {
+        for (JsonPointer at = path; ; at = at.parent()) {
+            if (removals.contains(at)) {
+                return true;
+            }
+            if (at.isRoot()) {
+                return false;
+            }
+        }
     }
 }
