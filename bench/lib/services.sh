@@ -130,9 +130,10 @@ start_custodian() {
 }
 
 seed_custodian() {
-    say "seeding $USERS users into $CUSTODIAN_DB, and the bare copy for pgbench (b)"
-    psql "$(url_for "$CUSTODIAN_DB")" -Xq -v ON_ERROR_STOP=1 -v users="$USERS" -v classic=false \
-        -f "$BENCH_DIR/sql/seed.sql" -f "$BENCH_DIR/sql/bare-tables.sql" >"$WORK/seed-custodian.log" 2>&1 ||
+    say "seeding $USERS users and $WIDE_USERS users with 10,000 keys into $CUSTODIAN_DB, and the bare copy for pgbench (b)"
+    psql "$(url_for "$CUSTODIAN_DB")" -Xq -v ON_ERROR_STOP=1 -v users="$USERS" -v wide_users="$WIDE_USERS" \
+        -v classic=false -f "$BENCH_DIR/sql/seed.sql" -f "$BENCH_DIR/sql/wide-users.sql" \
+        -f "$BENCH_DIR/sql/bare-tables.sql" >"$WORK/seed-custodian.log" 2>&1 ||
         die "seeding Custodian's database failed: $(tail -n 5 "$WORK/seed-custodian.log")"
     local url=http://127.0.0.1:$CUSTODIAN_PORT auth=(-H "Authorization: Bearer $BENCH_TOKEN")
     expect_ok "${auth[@]}" -X PATCH -H 'Content-Type: application/merge-patch+json' \

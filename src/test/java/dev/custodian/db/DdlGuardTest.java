@@ -67,7 +67,7 @@ class DdlGuardTest {
         JsonNode detail = TestSql.parse(refused.getServerErrorMessage().getDetail());
         assertThat(detail.get("command").asText()).isEqualTo("DROP TABLE");
         assertThat(detail.get("objects").toString()).contains("\"table public.users\"",
-                "\"trigger users_40_guard_key_loss on public.users\"", "\"index public.users_email_key\"");
+                "\"trigger users_40_write on public.users\"", "\"index public.users_email_key\"");
         assertThat(fingerprint()).isEqualTo(before);
         assertThat(TestSql.count(database, "SELECT count(*) FROM users WHERE email = 'ada@example.com'")).isOne();
     }
@@ -77,7 +77,7 @@ class DdlGuardTest {
             "ALTER TABLE users ALTER name DROP NOT NULL",
             "ALTER TABLE users ALTER email TYPE varchar(255)",
             "ALTER TABLE users DROP COLUMN data",
-            "ALTER TABLE users DISABLE TRIGGER users_40_guard_key_loss",
+            "ALTER TABLE users DISABLE TRIGGER users_40_write",
             "ALTER TABLE users DISABLE TRIGGER ALL",
             "ALTER TABLE users RENAME TO users_old",
             "ALTER TABLE users ADD COLUMN \"createdAt\" timestamptz",
