@@ -94,10 +94,14 @@ COMMENT ON FUNCTION custodian_lost_paths(jsonb, jsonb, text) IS
 -- The lost paths a transaction did not name for removal. custodian.removing names them: a
 -- JSON array of RFC 6901 pointers rooted at the user document (["/data/address",
 -- "/data/tags/2"]). A lost path is named when it equals a pointer or lies below one ("" names
--- the whole document). Linear in the paths: the named pointers become the keys of one jsonb
--- object, and each ancestor of a lost path is looked up there (a binary search), never
--- compared with each pointer in turn. Keeps the order of lost.
-CREATE OR REPLACE FUNCTION custodian_unnamed_paths(lost text[], removing text) RETURNS text[]
+-- the whole document). Arrays are compared by position, so removing an element shows as the
+-- loss of the array's last index: the lost indices of an array that was an array in old_data
+-- (the document at /data before the write) are named as long as no more of them are lost than
+-- elements of that array were named. Linear in the paths: the named pointers become the keys
+-- of one jsonb object, and each ancestor of a lost path is looked up there (a binary search),
+-- never compared with each pointer in turn. Keeps the order of lost.
+DROP FUNCTION IF EXISTS custodian_unnamed_paths(text[], text);
+CREATE OR REPLACE FUNCTION custodian_unnamed_paths(lost text[], removing text, old_data jsonb) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
     named jsonb;
@@ -117,15 +121,41 @@ BEGIN
             MESSAGE = format('custodian.removing must be a JSON array of JSON Pointers such as ["/data/address"], got %s',
                              left(removing, 200));
     END IF;
-    named := (SELECT coalesce(jsonb_object_agg(pointer, true), '{}') FROM jsonb_array_elements_text(named) AS pointer);
     RETURN ARRAY(
-        SELECT l.path
-          FROM unnest(lost) WITH ORDINALITY AS l(path, n)
-         WHERE NOT EXISTS (
-                   SELECT FROM generate_series(1, cardinality(string_to_array(l.path, '/'))) AS depth
-                    WHERE named ? array_to_string((string_to_array(l.path, '/'))[1:depth], '/'))
-         ORDER BY l.n);
+        WITH pointers AS (
+            SELECT pointer, substring(pointer FROM '^(.*)/(?:0|[1-9][0-9]*)$') AS parent
+              FROM jsonb_array_elements_text(named) AS pointer),
+        keyed AS (SELECT coalesce(jsonb_object_agg(pointer, true), '{}') AS names FROM pointers),
+        unnamed AS (
+            SELECT l.path, l.n, substring(l.path FROM '^(.*)/(?:0|[1-9][0-9]*)$') AS parent
+              FROM unnest(lost) WITH ORDINALITY AS l(path, n), keyed
+             WHERE NOT EXISTS (
+                       SELECT FROM generate_series(1, cardinality(string_to_array(l.path, '/'))) AS depth
+                        WHERE keyed.names ? array_to_string((string_to_array(l.path, '/'))[1:depth], '/'))),
+        -- Every lost index of an array counts, named or not: naming one element lets one go.
+        shortened AS (
+            SELECT substring(l.path FROM '^(/data/.*)/(?:0|[1-9][0-9]*)$') AS parent, count(*) AS lost_elements
+              FROM unnest(lost) AS l(path)
+             GROUP BY 1),
+        removed AS (
+            SELECT s.parent
+              FROM shortened s
+             WHERE s.parent IS NOT NULL
+               AND jsonb_typeof(old_data #> custodian_pointer_keys(substr(s.parent, 6))) = 'array'
+               AND s.lost_elements <= (SELECT count(*) FROM pointers p WHERE p.parent = s.parent))
+        SELECT u.path FROM unnamed u
+         WHERE u.parent IS NULL OR u.parent NOT IN (SELECT parent FROM removed)
+         ORDER BY u.n);
 END $$;
+
+-- The keys of an RFC 6901 pointer ('/a~1b/0' gives {a/b,0}), for the #> operator; section 4:
+-- '~1' becomes '/', then '~0' becomes '~'.
+CREATE OR REPLACE FUNCTION custodian_pointer_keys(pointer text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(replace(replace(token, '~1', '/'), '~0', '~') ORDER BY n), '{}')
+      FROM unnest(string_to_array(pointer, '/')) WITH ORDINALITY AS t(token, n)
+     WHERE n > 1
+$$;
 
 -- Refuses an UPDATE of row_id that would remove the given paths (none: nothing to refuse).
 -- One place for the key-loss guard's error: SQLSTATE CU001, a message naming the row and the

@@ -111,7 +111,7 @@ BEGIN
         IF keys IS NULL OR cardinality(keys) > 100 OR (OLD.data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
             IF guarded THEN
                 PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id, custodian_unnamed_paths(
-                    custodian_lost_paths(OLD.data, NEW.data), current_setting('custodian.removing', true)));
+                    custodian_lost_paths(OLD.data, NEW.data), current_setting('custodian.removing', true), OLD.data));
             END IF;
             data_diff := custodian_history_diff(OLD.data, NEW.data, '/data');
             FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
@@ -144,7 +144,7 @@ BEGIN
             END LOOP;
             IF cardinality(lost) > 0 THEN
                 PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id,
-                                                  custodian_unnamed_paths(lost, current_setting('custodian.removing', true)));
+                                                  custodian_unnamed_paths(lost, current_setting('custodian.removing', true), OLD.data));
             END IF;
         END IF;
     END IF;

@@ -100,7 +100,8 @@ public final class DatabaseErrors {
                 log.warn("a statement ran past the statement timeout and was cancelled");
                 yield failure(DatabaseException.Reason.TIMED_OUT, "the statement timeout cancelled a statement", e);
             }
-            case UNIQUE_VIOLATION -> failure(DatabaseException.Reason.TAKEN, "a unique value is taken", e);
+            case UNIQUE_VIOLATION -> failure(DatabaseException.Reason.TAKEN, "a unique value is already taken ("
+                    + constraint(e) + ")", e);
             case KEY_LOSS -> keyLoss(e);
             case BULK -> {
                 log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());

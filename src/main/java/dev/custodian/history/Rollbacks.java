@@ -1,5 +1,6 @@
 package dev.custodian.history;
 
+import dev.custodian.db.DatabaseException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
@@ -53,7 +54,7 @@ final class Rollbacks {
                 affected += result.changed() ? 1 : 0;
                 undone += result.undone();
                 conflicts.addAll(result.conflicts());
-            } catch (ApiException | PatchException | RowNotFoundException e) {
+            } catch (ApiException | PatchException | RowNotFoundException | DatabaseException e) {
                 failed.add(new RollbackReport.Failure(userId, e.getMessage()));
             } catch (RuntimeException e) {
                 log.error("rollback {} failed for user {}", requestId, userId, e);

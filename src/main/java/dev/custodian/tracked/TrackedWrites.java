@@ -100,8 +100,9 @@ public final class TrackedWrites {
             statement.setString(1, key);
             try (ResultSet rows = statement.executeQuery()) {
                 if (rows.next()) {
-                    return new Row(key, rows.getLong("version"), Json.parseTrusted(rows.getString("state")),
-                            rows.getString("json"));
+                    JsonNode state = Json.parseTrusted(rows.getString("state"));
+                    String representation = state.path("deleted").asBoolean() ? null : rows.getString("json");
+                    return new Row(key, rows.getLong("version"), state, representation);
                 }
             }
         }

@@ -5,18 +5,16 @@ import static dev.custodian.db.ForeignClient.insertUser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.custodian.http.Json;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestSql;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.custodian.tracked.TrackedTable;
+import dev.custodian.tracked.TrackedWrites;
+import dev.custodian.tracked.WriteRequest;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +33,7 @@ class LinearCostTest {
     private static final int KEYS = 100_000;
 
     private final DataSource db = TestDatabase.shared();
+    private final TrackedWrites writes = new TrackedWrites(new Transactions(db), TrackedTable.USERS);
 
     @Test
     void aHundredThousandKeysAndThenOneKeyCostTimeInProportion() throws SQLException {
@@ -59,30 +58,11 @@ class LinearCostTest {
                 .isEqualTo("[{\"op\": \"replace\", \"path\": \"/data/k060000\", \"value\": \"raw\"}]");
     }
 
-    /** The service's one-statement merge of a data patch into user id, bound as the service binds it. */
-    private void merge(long id, String dataPatch) throws SQLException {
-        try (Connection connection = db.getConnection();
-             PreparedStatement statement = connection.prepareStatement(mergeStatement())) {
-            statement.setNull(1, Types.VARCHAR);
-            statement.setNull(2, Types.VARCHAR);
-            statement.setString(3, dataPatch);
-            statement.setString(4, "token:linear-cost-test");
-            statement.setString(5, "linear-cost");
-            statement.setString(6, "off");
-            statement.setLong(7, id);
-            statement.setNull(8, Types.BIGINT);
-            statement.setNull(9, Types.BIGINT);
-            try (ResultSet rows = statement.executeQuery()) {
-                assertThat(rows.next()).isTrue();
-            }
-        }
-    }
-
-    private static String mergeStatement() {
-        try (InputStream in = LinearCostTest.class.getResourceAsStream("/dev/custodian/users/merge-patch.sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The service's one-statement merge of a data patch into user id, through the write pipeline. */
+    private void merge(long id, String dataPatch) {
+        ObjectNode patch = Json.MAPPER.createObjectNode();
+        patch.set("data", Json.parseTrusted(dataPatch));
+        WriteContext context = WriteContext.of("token:linear-cost-test", "linear-cost");
+        writes.merge(new WriteRequest(context, OptionalLong.empty(), false), Long.toString(id), patch);
     }
 }
