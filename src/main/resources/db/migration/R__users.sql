@@ -88,8 +88,10 @@ BEGIN
     END IF;
     NEW.id := OLD.id;
     NEW.created_at := OLD.created_at;
+    -- OLD.data as stored may be out of line (TOAST): read it once, not at each use below.
+    old_data := custodian_in_memory(OLD.data);
     IF (NEW.name, NEW.email, NEW.data, NEW.deleted_at)
-           IS NOT DISTINCT FROM (OLD.name, OLD.email, OLD.data, OLD.deleted_at) THEN
+           IS NOT DISTINCT FROM (OLD.name, OLD.email, old_data, OLD.deleted_at) THEN
         NEW.version := OLD.version;
         NEW.updated_at := OLD.updated_at;
         RETURN NEW;
@@ -105,22 +107,21 @@ BEGIN
         change_ops := change_ops || custodian_history_replace('/email', to_jsonb(NEW.email));
         undo_ops := undo_ops || custodian_history_replace('/email', to_jsonb(OLD.email));
     END IF;
-    IF NEW.data IS DISTINCT FROM OLD.data THEN
+    IF NEW.data IS DISTINCT FROM old_data THEN
         guarded := current_setting('custodian.allow_removal', true) IS DISTINCT FROM 'on';
         keys := custodian_declared_keys();
-        IF keys IS NULL OR cardinality(keys) > 100 OR (OLD.data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
+        IF keys IS NULL OR cardinality(keys) > 100 OR (old_data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
             IF guarded THEN
                 PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id, custodian_unnamed_paths(
-                    custodian_lost_paths(OLD.data, NEW.data), current_setting('custodian.removing', true)));
+                    custodian_lost_paths(old_data, NEW.data), current_setting('custodian.removing', true)));
             END IF;
-            data_diff := custodian_history_diff(OLD.data, NEW.data, '/data');
+            data_diff := custodian_history_diff(old_data, NEW.data, '/data');
             FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
                 change_ops := change_ops || (data_diff.changes -> i);
                 undo_ops := undo_ops || (data_diff.undo -> i);
             END LOOP;
         ELSE
             -- Only the declared keys differ: judge and record those members alone.
-            old_data := custodian_in_memory(OLD.data);
             FOREACH key IN ARRAY keys LOOP
                 was := old_data -> key;
                 now := NEW.data -> key;
