@@ -34,7 +34,7 @@ $$;
 -- service's one-statement merge declares the keys of its patch. See custodian_write_row.
 CREATE OR REPLACE FUNCTION custodian_declared_keys() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN current_setting('custodian.changed_keys', true) ~ '^\{.*\}$'
+    SELECT CASE WHEN current_setting('custodian.changed_keys', true) LIKE '{%}'
                 THEN current_setting('custodian.changed_keys', true)::text[] END
 $$;
 
