@@ -54,9 +54,10 @@ $$;
 -- declared the keys its write changes (custodian_declared_keys) and data outside those keys
 -- is indeed unchanged (two deletes and one comparison, in C), only the members at those keys
 -- are judged and diffed, so the cost grows with the change. Up to 100 keys: a delete compares
--- each key of the document with each key it deletes, so for more the longer way is cheaper. A declaration that does not hold
--- only sends the write down the longer way: custodian_lost_paths (which settles an object of
--- scalars at a glance) and custodian_history_diff over the whole document.
+-- each key of the document with each key it deletes, so for more the longer way is cheaper.
+-- A declaration that does not hold only sends the write down the longer way:
+-- custodian_lost_paths (which settles an object of scalars at a glance) and
+-- custodian_history_diff over the whole document.
 --
 -- Runs BEFORE, so a refused row is never written, and last among the BEFORE ROW triggers: a
 -- future trigger that rewrites data takes a number below 40, so this one judges and records
@@ -71,8 +72,8 @@ DECLARE
     keys text[];
     key text;
     old_data jsonb;
-    was jsonb;
-    now jsonb;
+    old_value jsonb;
+    new_value jsonb;
     path text;
     lost text[] := '{}';
     data_diff record;
@@ -123,24 +124,24 @@ BEGIN
         ELSE
             -- Only the declared keys differ: judge and record those members alone.
             FOREACH key IN ARRAY keys LOOP
-                was := old_data -> key;
-                now := NEW.data -> key;
-                CONTINUE WHEN was IS NOT DISTINCT FROM now;
+                old_value := old_data -> key;
+                new_value := NEW.data -> key;
+                CONTINUE WHEN old_value IS NOT DISTINCT FROM new_value;
                 path := '/data/' || custodian_pointer_token(key);
-                IF guarded AND now IS NULL THEN
+                IF guarded AND new_value IS NULL THEN
                     lost := lost || path;
-                ELSIF guarded AND jsonb_typeof(was) IN ('object', 'array') THEN
-                    lost := lost || custodian_lost_paths(was, now, path);
+                ELSIF guarded AND jsonb_typeof(old_value) IN ('object', 'array') THEN
+                    lost := lost || custodian_lost_paths(old_value, new_value, path);
                 END IF;
-                IF jsonb_typeof(was) = 'object' AND jsonb_typeof(now) = 'object' THEN
-                    data_diff := custodian_history_diff(was, now, path);
+                IF jsonb_typeof(old_value) = 'object' AND jsonb_typeof(new_value) = 'object' THEN
+                    data_diff := custodian_history_diff(old_value, new_value, path);
                     FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
                         change_ops := change_ops || (data_diff.changes -> i);
                         undo_ops := undo_ops || (data_diff.undo -> i);
                     END LOOP;
                 ELSE
-                    change_ops := change_ops || custodian_history_op(was, now, path);
-                    undo_ops := undo_ops || custodian_history_op(now, was, path);
+                    change_ops := change_ops || custodian_history_op(old_value, new_value, path);
+                    undo_ops := undo_ops || custodian_history_op(new_value, old_value, path);
                 END IF;
             END LOOP;
             IF cardinality(lost) > 0 THEN
