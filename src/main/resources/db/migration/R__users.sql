@@ -34,7 +34,7 @@ $$;
 -- service's one-statement merge declares the keys of its patch. See custodian_write_row.
 CREATE OR REPLACE FUNCTION custodian_declared_keys() RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN current_setting('custodian.changed_keys', true) ~ '^\{.*\}$'
+    SELECT CASE WHEN current_setting('custodian.changed_keys', true) LIKE '{%}'
                 THEN current_setting('custodian.changed_keys', true)::text[] END
 $$;
 
@@ -54,9 +54,10 @@ $$;
 -- declared the keys its write changes (custodian_declared_keys) and data outside those keys
 -- is indeed unchanged (two deletes and one comparison, in C), only the members at those keys
 -- are judged and diffed, so the cost grows with the change. Up to 100 keys: a delete compares
--- each key of the document with each key it deletes, so for more the longer way is cheaper. A declaration that does not hold
--- only sends the write down the longer way: custodian_lost_paths (which settles an object of
--- scalars at a glance) and custodian_history_diff over the whole document.
+-- each key of the document with each key it deletes, so for more the longer way is cheaper.
+-- A declaration that does not hold only sends the write down the longer way:
+-- custodian_lost_paths (which settles an object of scalars at a glance) and
+-- custodian_history_diff over the whole document.
 --
 -- Runs BEFORE, so a refused row is never written, and last among the BEFORE ROW triggers: a
 -- future trigger that rewrites data takes a number below 40, so this one judges and records
@@ -71,8 +72,8 @@ DECLARE
     keys text[];
     key text;
     old_data jsonb;
-    was jsonb;
-    now jsonb;
+    old_value jsonb;
+    new_value jsonb;
     path text;
     lost text[] := '{}';
     data_diff record;
@@ -88,8 +89,10 @@ BEGIN
     END IF;
     NEW.id := OLD.id;
     NEW.created_at := OLD.created_at;
+    -- OLD.data as stored may be out of line (TOAST): read it once, not at each use below.
+    old_data := custodian_in_memory(OLD.data);
     IF (NEW.name, NEW.email, NEW.data, NEW.deleted_at)
-           IS NOT DISTINCT FROM (OLD.name, OLD.email, OLD.data, OLD.deleted_at) THEN
+           IS NOT DISTINCT FROM (OLD.name, OLD.email, old_data, OLD.deleted_at) THEN
         NEW.version := OLD.version;
         NEW.updated_at := OLD.updated_at;
         RETURN NEW;
@@ -105,46 +108,45 @@ BEGIN
         change_ops := change_ops || custodian_history_replace('/email', to_jsonb(NEW.email));
         undo_ops := undo_ops || custodian_history_replace('/email', to_jsonb(OLD.email));
     END IF;
-    IF NEW.data IS DISTINCT FROM OLD.data THEN
+    IF NEW.data IS DISTINCT FROM old_data THEN
         guarded := current_setting('custodian.allow_removal', true) IS DISTINCT FROM 'on';
         keys := custodian_declared_keys();
-        IF keys IS NULL OR cardinality(keys) > 100 OR (OLD.data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
+        IF keys IS NULL OR cardinality(keys) > 100 OR (old_data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
             IF guarded THEN
                 PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id, custodian_unnamed_paths(
-                    custodian_lost_paths(OLD.data, NEW.data), current_setting('custodian.removing', true), OLD.data));
+                    custodian_lost_paths(old_data, NEW.data), current_setting('custodian.removing', true), old_data));
             END IF;
-            data_diff := custodian_history_diff(OLD.data, NEW.data, '/data');
+            data_diff := custodian_history_diff(old_data, NEW.data, '/data');
             FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
                 change_ops := change_ops || (data_diff.changes -> i);
                 undo_ops := undo_ops || (data_diff.undo -> i);
             END LOOP;
         ELSE
             -- Only the declared keys differ: judge and record those members alone.
-            old_data := custodian_in_memory(OLD.data);
             FOREACH key IN ARRAY keys LOOP
-                was := old_data -> key;
-                now := NEW.data -> key;
-                CONTINUE WHEN was IS NOT DISTINCT FROM now;
+                old_value := old_data -> key;
+                new_value := NEW.data -> key;
+                CONTINUE WHEN old_value IS NOT DISTINCT FROM new_value;
                 path := '/data/' || custodian_pointer_token(key);
-                IF guarded AND now IS NULL THEN
+                IF guarded AND new_value IS NULL THEN
                     lost := lost || path;
-                ELSIF guarded AND jsonb_typeof(was) IN ('object', 'array') THEN
-                    lost := lost || custodian_lost_paths(was, now, path);
+                ELSIF guarded AND jsonb_typeof(old_value) IN ('object', 'array') THEN
+                    lost := lost || custodian_lost_paths(old_value, new_value, path);
                 END IF;
-                IF jsonb_typeof(was) = 'object' AND jsonb_typeof(now) = 'object' THEN
-                    data_diff := custodian_history_diff(was, now, path);
+                IF jsonb_typeof(old_value) = 'object' AND jsonb_typeof(new_value) = 'object' THEN
+                    data_diff := custodian_history_diff(old_value, new_value, path);
                     FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
                         change_ops := change_ops || (data_diff.changes -> i);
                         undo_ops := undo_ops || (data_diff.undo -> i);
                     END LOOP;
                 ELSE
-                    change_ops := change_ops || custodian_history_op(was, now, path);
-                    undo_ops := undo_ops || custodian_history_op(now, was, path);
+                    change_ops := change_ops || custodian_history_op(old_value, new_value, path);
+                    undo_ops := undo_ops || custodian_history_op(new_value, old_value, path);
                 END IF;
             END LOOP;
             IF cardinality(lost) > 0 THEN
                 PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id,
-                                                  custodian_unnamed_paths(lost, current_setting('custodian.removing', true), OLD.data));
+                                                  custodian_unnamed_paths(lost, current_setting('custodian.removing', true), old_data));
             END IF;
         END IF;
     END IF;
