@@ -1,6 +1,7 @@
 package dev.custodian;
 
 import dev.custodian.auth.AccessControl;
+import dev.custodian.auth.TokenRoutes;
 import dev.custodian.auth.Tokens;
 import dev.custodian.backup.BackupRoutes;
 import dev.custodian.backup.BackupSchedule;
@@ -51,6 +52,7 @@ public final class Application {
         new OperationsRoutes(transactions, dataSource, clock).register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
         new HistoryRoutes(transactions).register(app);
+        new TokenRoutes(tokens).register(app);
         var backups = new Backups(settings.backupDir(), transactions, clock);
         new BackupRoutes(backups).register(app);
         new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);

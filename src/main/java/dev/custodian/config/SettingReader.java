@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 /** Reads typed values out of a string map, naming the variable in every error. */
 final class SettingReader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> values;
 
@@ -56,23 +55,13 @@ final class SettingReader {
         };
     }
 
-    /** "off" (or "0") disables; otherwise a number with a unit: ms, s, m, h or d. */
+    /** "off" (or "0") disables; otherwise an interval such as 30m, 6h or 1d ({@link Intervals}). */
     static Optional<Duration> parseInterval(String name, String text) {
         String trimmed = text.trim();
         if (trimmed.equalsIgnoreCase("off") || trimmed.equals("0")) {
             return Optional.empty();
         }
-        var match = INTERVAL.matcher(trimmed);
-        if (!match.matches() || Long.parseLong(match.group(1)) == 0) {
-            throw new SettingsException(name + " must be 'off' or an interval such as 30m, 6h or 1d, got '" + text + "'");
-        }
-        long number = Long.parseLong(match.group(1));
-        return Optional.of(switch (match.group(2).toLowerCase(Locale.ROOT)) {
-            case "ms" -> Duration.ofMillis(number);
-            case "s" -> Duration.ofSeconds(number);
-            case "m" -> Duration.ofMinutes(number);
-            case "h" -> Duration.ofHours(number);
-            default -> Duration.ofDays(number);
-        });
+        return Optional.of(Intervals.parse(trimmed).orElseThrow(() -> new SettingsException(
+                name + " must be 'off' or an interval such as 30m, 6h or 1d, got '" + text + "'")));
     }
 }

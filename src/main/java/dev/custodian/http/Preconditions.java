@@ -34,13 +34,6 @@ public final class Preconditions {
 
     /** {@code ?dryRun=true}: the write is computed and reported but not made. */
     public static boolean dryRun(Context ctx) {
-        String value = ctx.queryParam("dryRun");
-        if (value == null || value.equalsIgnoreCase("false")) {
-            return false;
-        }
-        if (value.isEmpty() || value.equalsIgnoreCase("true")) {
-            return true;
-        }
-        throw ApiException.validation("dryRun", "must be true or false, got '" + value + "'");
+        return Params.flag(ctx, "dryRun");
     }
 }

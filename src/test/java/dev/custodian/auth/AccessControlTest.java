@@ -70,7 +70,7 @@ class AccessControlTest {
         assertThat(Files.readString(file).trim()).isEqualTo(token);
         assertThat(Files.getPosixFilePermissions(file))
                 .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-        assertThat(tokens.find(token).orElseThrow().role()).isEqualTo(Role.ADMIN);
+        assertThat(tokens.authenticate(token).role()).isEqualTo(Role.ADMIN);
         assertThat(FirstAdminToken.ensure(tokens, dataDir)).isEmpty();
         assertThat(Files.readString(file).trim()).isEqualTo(token);
     }
