@@ -112,9 +112,9 @@ public final class Main {
             Settings settings = base.withHttp(host == null ? base.httpHost() : host, port == null ? base.httpPort() : port);
             checkCanListen(settings);
             Database db = Database.open(settings);
-            FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir())
-                    .ifPresent(token -> System.out.println("Created the first admin token (also in "
-                            + settings.dataDir().resolve(FirstAdminToken.FILE_NAME) + "):\n" + token));
+            // System.console() is null when standard input or output is not a terminal (JDK 17-21).
+            FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir(),
+                    Optional.ofNullable(System.console()).map(console -> System.out));
             Javalin app = Application.create(settings, db.dataSource(), Clock.systemUTC());
             var stopped = new CountDownLatch(1);
             // SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish (Jetty's graceful

@@ -3,17 +3,9 @@ package dev.custodian.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.custodian.testing.HttpResponse;
-import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Clock;
-import java.util.Set;
-import dev.custodian.db.Transactions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bearer tokens and roles: read < write < admin; health and problem pages are open. */
 class AccessControlTest {
@@ -58,20 +50,5 @@ class AccessControlTest {
                 server.writeToken)).isZero();
         assertThat(TestSql.count(server.dataSource(), "SELECT count(*) FROM api_tokens WHERE token_sha256 = ?",
                 Tokens.sha256(server.writeToken))).isOne();
-    }
-
-    @Test
-    void firstAdminTokenIsWrittenOwnerOnlyAndOnlyOnce(@TempDir Path dataDir) throws Exception {
-        Tokens tokens = new Tokens(new Transactions(TestDatabase.fresh()), Clock.systemUTC());
-
-        String token = FirstAdminToken.ensure(tokens, dataDir).orElseThrow();
-
-        Path file = dataDir.resolve("admin-token");
-        assertThat(Files.readString(file).trim()).isEqualTo(token);
-        assertThat(Files.getPosixFilePermissions(file))
-                .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-        assertThat(tokens.authenticate(token).role()).isEqualTo(Role.ADMIN);
-        assertThat(FirstAdminToken.ensure(tokens, dataDir)).isEmpty();
-        assertThat(Files.readString(file).trim()).isEqualTo(token);
     }
 }
