@@ -9,6 +9,7 @@ import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
 import dev.custodian.history.HistoryRoutes;
+import dev.custodian.http.AccessLog;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
@@ -16,8 +17,6 @@ import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds the unstarted HTTP server from settings, a migrated data source and a clock. Every
@@ -25,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * both call {@link #create}.
  */
 public final class Application {
-    private static final Logger log = LoggerFactory.getLogger(Application.class);
-
     private Application() {
     }
 
@@ -40,8 +37,7 @@ public final class Application {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
             config.router.treatMultipleSlashesAsSingleSlash = true;
-            config.requestLogger.http((ctx, millis) -> log.debug("{} {} -> {} in {} ms",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis)));
+            config.requestLogger.http(AccessLog::record);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
         });
         app.before(RequestIds::assign);

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL location as JDBC wants it: the URL without credentials, plus user and password.
@@ -12,10 +13,20 @@ import java.util.Optional;
  * {@code jdbc:postgresql:} URLs; the password may be omitted for trust or peer authentication.
  */
 public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
+    /** {@code password=} and {@code sslpassword=} parameters, whose values never reach a log. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;][^=&;]*password=)[^&;]*");
+    /** {@code //user:secret@host}, which PgJDBC does not read as credentials but as a host name. */
+    private static final Pattern JDBC_USER_INFO = Pattern.compile("^jdbc:postgresql://[^/?]*@");
 
     /** Parses {@code text}; {@code setting} names the variable or flag in the error message. */
     public static DatabaseUrl parse(String setting, String text) {
         if (text.startsWith("jdbc:postgresql:")) {
+            if (JDBC_USER_INFO.matcher(text).find()) {
+                // Not quoted back: the part before '@' is likely a password.
+                throw new SettingsException(setting + " is a jdbc:postgresql: URL with user@ before the host, which"
+                        + " PgJDBC does not read; write postgresql://user:pass@host:5432/db, or put ?user=...&password=..."
+                        + " after the database name");
+            }
             return new DatabaseUrl(text, Optional.empty(), Optional.empty());
         }
         if (!text.startsWith("postgresql://") && !text.startsWith("postgres://")) {
@@ -44,9 +55,9 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
                 : Optional.empty();
     }
 
-    /** The location without the password, for logs. */
+    /** The location without the password (not even one written as a URL parameter), for logs and messages. */
     @Override
     public String toString() {
-        return jdbcUrl + user.map(u -> " as " + u).orElse("");
+        return PASSWORD_PARAMETER.matcher(jdbcUrl).replaceAll("$1***") + user.map(u -> " as " + u).orElse("");
     }
 }

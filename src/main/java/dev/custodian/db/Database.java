@@ -57,6 +57,10 @@ public final class Database implements AutoCloseable {
         // request travels as a text parameter and is cast in SQL.
         config.addDataSourceProperty("prepareThreshold", "1");
         config.addDataSourceProperty("ApplicationName", "custodian");
+        // PostgreSQL's DETAIL and CONTEXT can quote the values of a failed statement (the JSON
+        // of a request, a failing row): keep them out of exception messages, and so out of logs.
+        // The fields stay readable through PSQLException.getServerErrorMessage().
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return new HikariDataSource(config);
     }
 
