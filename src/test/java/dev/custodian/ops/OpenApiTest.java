@@ -20,7 +20,8 @@ class OpenApiTest {
         JsonNode paths = response.json().get("paths");
         for (String route : List.of("post /users", "get /users", "get /users/{id}", "patch /users/{id}",
                 "put /users/{id}", "delete /users/{id}", "post /phone-number/update/{id}", "get /health",
-                "get /metrics", "get /openapi.json", "get /problems/{slug}")) {
+                "get /metrics", "get /openapi.json", "get /problems/{slug}", "get /admin/tokens", "post /admin/tokens",
+                "delete /admin/tokens/{name}")) {
             String[] parts = route.split(" ");
             assertThat(paths.at("/" + parts[1].replace("/", "~1") + "/" + parts[0] + "/x-role").asText())
                     .as(route).isIn("open", "read", "write", "admin");
