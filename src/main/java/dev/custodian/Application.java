@@ -10,6 +10,7 @@ import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
 import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.AccessLog;
+import dev.custodian.http.Preconditions;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
@@ -42,6 +43,7 @@ public final class Application {
         });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);
+        app.after(Preconditions::answerConditionalRead);
         app.after(RequestIds::clear);
         ProblemResponses.install(app);
 

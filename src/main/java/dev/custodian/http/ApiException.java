@@ -11,6 +11,7 @@ import java.util.Map;
  */
 public class ApiException extends RuntimeException {
     private final ProblemType type;
+    private final int status;
     private final List<FieldError> errors;
     private final Map<String, Object> extensions;
 
@@ -19,8 +20,19 @@ public class ApiException extends RuntimeException {
     }
 
     public ApiException(ProblemType type, String detail, List<FieldError> errors, Map<String, Object> extensions) {
+        this(type, type.status(), detail, errors, extensions);
+    }
+
+    /** A problem answered with another status than its type's own: a request the server itself refused. */
+    ApiException(ProblemType type, int status, String detail) {
+        this(type, status, detail, List.of(), Map.of());
+    }
+
+    private ApiException(ProblemType type, int status, String detail, List<FieldError> errors,
+                         Map<String, Object> extensions) {
         super(detail);
         this.type = type;
+        this.status = status;
         this.errors = List.copyOf(errors);
         this.extensions = new LinkedHashMap<>(extensions);
     }
@@ -42,6 +54,11 @@ public class ApiException extends RuntimeException {
 
     public ProblemType type() {
         return type;
+    }
+
+    /** The HTTP status: the type's, unless the server itself refused the request with another. */
+    public int status() {
+        return status;
     }
 
     public List<FieldError> errors() {

@@ -25,7 +25,7 @@ public final class ProblemResponses {
     }
 
     public static void install(Javalin app) {
-        app.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+        app.exception(ApiException.class, (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, e)));
         app.exception(PatchException.class, (e, ctx) -> respond(ctx, fromPatch(e)));
         app.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
         app.exception(Exception.class, (e, ctx) -> respond(ctx, unexpected(ctx, e)));
@@ -40,7 +40,7 @@ public final class ProblemResponses {
         ProblemType type = e.type();
         body.put("type", type.uri());
         body.put("title", type.title());
-        body.put("status", type.status());
+        body.put("status", e.status());
         body.put("detail", e.getMessage());
         body.put("instance", ctx.path());
         String requestId = RequestIds.of(ctx);
@@ -56,7 +56,7 @@ public final class ProblemResponses {
         if (type == ProblemType.UNAVAILABLE) {
             ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
-        ctx.status(type.status()).contentType(CONTENT_TYPE).result(Json.write(body));
+        ctx.status(e.status()).contentType(CONTENT_TYPE).result(Json.write(body));
     }
 
     private static void respondIfEmpty(Context ctx, ProblemType type, String detail) {
@@ -84,8 +84,9 @@ public final class ProblemResponses {
             case 403 -> new ApiException(ProblemType.FORBIDDEN, e.getMessage());
             case 415 -> new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
             case 503 -> new ApiException(ProblemType.UNAVAILABLE, e.getMessage());
+            // Any other 4xx keeps its status: Javalin chose it for a reason the client must see.
             default -> e.getStatus() < 500
-                    ? ApiException.validation("", e.getMessage())
+                    ? new ApiException(ProblemType.BAD_REQUEST, e.getStatus(), e.getMessage())
                     : new ApiException(ProblemType.INTERNAL, "the server failed; quote the request id when reporting it");
         };
     }

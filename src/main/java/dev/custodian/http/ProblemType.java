@@ -7,6 +7,10 @@ package dev.custodian.http;
 public enum ProblemType {
     MALFORMED_JSON(400, "Malformed JSON",
             "The body is not valid JSON, nests deeper than 64 levels, or repeats a key within one object."),
+    BAD_REQUEST(400, "Bad request",
+            "The request breaks HTTP's own rules: a header that does not follow its syntax (If-Match is \"*\" or"
+                    + " one entity tag in quotes, such as \"4\"), or a request the HTTP framework refused with a"
+                    + " 4xx status of its own, which 'status' keeps. Nothing was changed."),
     MALFORMED_PATCH(400, "Malformed patch",
             "The JSON Patch (RFC 6902) is not an array of well-formed operations."),
     UNAUTHORIZED(401, "Unauthorized",
@@ -28,7 +32,8 @@ public enum ProblemType {
                     + " 'remove' in a JSON Patch), or send If-Match with the current version to show you"
                     + " have seen what you overwrite."),
     PRECONDITION_FAILED(412, "Precondition failed",
-            "If-Match does not match the current version: someone else changed the resource. Read it again."),
+            "If-Match does not match the current version (someone else changed the resource: read it again),"
+                    + " is a weak tag (W/\"4\"), which never matches, or is * while the resource does not exist."),
     PAYLOAD_TOO_LARGE(413, "Payload too large",
             "The body is larger than the server accepts (CUSTODIAN_MAX_BODY)."),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type",
