@@ -10,6 +10,7 @@ import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
 import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.AccessLog;
+import dev.custodian.http.HeadRequests;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
@@ -39,6 +40,7 @@ public final class Application {
             config.http.prefer405over404 = true;
             config.router.treatMultipleSlashesAsSingleSlash = true;
             config.requestLogger.http(AccessLog::record);
+            HeadRequests.install(config);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
         });
         app.before(RequestIds::assign);

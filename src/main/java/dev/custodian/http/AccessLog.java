@@ -17,7 +17,7 @@ public final class AccessLog {
 
     /** Javalin's request logger: called once a request is answered. */
     public static void record(Context ctx, Float millis) {
-        log.info("{} {} {} {} {} ms", RequestIds.of(ctx), ctx.method(), route(ctx), ctx.statusCode(), Math.round(millis));
+        log.info("{} {} {} {} {} ms", RequestIds.of(ctx), HeadRequests.method(ctx), route(ctx), ctx.statusCode(), Math.round(millis));
     }
 
     /** The route template the request matched, or "-" when none did (Javalin then gives a sentence). */

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 
 /**
- * {@code /health} (open), {@code /metrics} and {@code /openapi.json} (read role), and
+ * {@code /health} and {@code /openapi.json} (open), {@code /metrics} (read role), and
  * {@code /problems/<slug>} (open). Counts responses by status for the metrics. Thread-safe.
  */
 public final class OperationsRoutes {
@@ -42,7 +42,7 @@ public final class OperationsRoutes {
     public void register(Javalin app) {
         app.get("/health", this::health, Role.OPEN);
         app.get("/metrics", this::metrics, Role.READ);
-        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.READ);
+        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.OPEN);
         app.get("/problems/{slug}", OperationsRoutes::problem, Role.OPEN);
         app.after(ctx -> responses.computeIfAbsent(ctx.statusCode(), status -> new LongAdder()).increment());
     }

@@ -2,12 +2,16 @@ package dev.custodian.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** Bearer tokens and roles: read < write < admin; health and problem pages are open. */
+/** Bearer tokens and roles: read < write < admin; health, the API description and problem pages are open. */
 class AccessControlTest {
     private final TestServer server = TestServer.shared();
 
@@ -35,6 +39,29 @@ class AccessControlTest {
         assertThat(response.json().get("type").asText()).isEqualTo("/problems/forbidden");
         assertThat(TestSql.count(server.dataSource(), "SELECT count(*) FROM users")).isEqualTo(before);
         assertThat(server.request("GET", "/users?limit=1").token(server.readToken).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyHealthTheApiDescriptionAndProblemPagesAreOpen() {
+        JsonNode paths = server.request("GET", "/openapi.json").token(null).send().json().get("paths");
+        List<String> open = new ArrayList<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            String method = operation.getKey().toUpperCase(Locale.ROOT);
+            String concrete = path.getKey().replaceAll("\\{[^}]+}", "1");
+            int status = server.request(method, concrete).token(null).json("{}").send().status();
+            if (operation.getValue().get("x-role").asText().equals("open")) {
+                open.add(method + " " + path.getKey());
+                assertThat(status).as(method + " " + concrete).isNotIn(401, 403);
+            } else {
+                assertThat(status).as(method + " " + concrete + " without a token").isEqualTo(401);
+                if (method.equals("GET")) {
+                    assertThat(server.request("HEAD", concrete).token(null).send().status()).isEqualTo(401);
+                }
+            }
+        }));
+
+        assertThat(open).containsExactlyInAnyOrder("GET /health", "GET /openapi.json", "GET /problems/{slug}");
+        assertThat(server.request("GET", "/problems/unauthorized").token(null).send().status()).isEqualTo(200);
     }
 
     @Test
