@@ -1,6 +1,7 @@
 package dev.custodian;
 
 import dev.custodian.auth.AccessControl;
+import dev.custodian.auth.TokenRoutes;
 import dev.custodian.auth.Tokens;
 import dev.custodian.backup.BackupRoutes;
 import dev.custodian.backup.BackupSchedule;
@@ -8,6 +9,9 @@ import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
 import dev.custodian.history.HistoryRoutes;
+import dev.custodian.http.AccessLog;
+import dev.custodian.http.HeadRequests;
+import dev.custodian.http.Preconditions;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
@@ -16,8 +20,6 @@ import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds the unstarted HTTP server from settings, a migrated data source and a clock. Every
@@ -25,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * both call {@link #create}.
  */
 public final class Application {
-    private static final Logger log = LoggerFactory.getLogger(Application.class);
-
     private Application() {
     }
 
@@ -40,19 +40,21 @@ public final class Application {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
             config.router.treatMultipleSlashesAsSingleSlash = true;
-            config.requestLogger.http((ctx, millis) -> log.debug("{} {} -> {} in {} ms",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis)));
+            config.requestLogger.http(AccessLog::record);
+            HeadRequests.install(config);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             ProblemResponses.install(config);
         });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);
         app.beforeMatched(new SchemaGate(transactions.schema())::refuseWritesWhileDamaged);
+        app.after(Preconditions::answerConditionalRead);
         app.after(RequestIds::clear);
 
         new OperationsRoutes(transactions, dataSource, clock).register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
         new HistoryRoutes(transactions).register(app);
+        new TokenRoutes(tokens).register(app);
         var backups = new Backups(settings.backupDir(), transactions, clock);
         new BackupRoutes(backups).register(app);
         new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);

@@ -59,7 +59,6 @@ public final class AccessControl {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
             throw new ApiException(ProblemType.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
         }
-        return tokens.find(header.substring(7).trim())
-                .orElseThrow(() -> new ApiException(ProblemType.UNAUTHORIZED, "the token is not valid"));
+        return tokens.authenticate(header.substring(7).trim());
     }
 }

@@ -72,6 +72,10 @@ public final class Database implements AutoCloseable {
         // query): each is cancelled after the timeout, SQLSTATE 57014, answered as a 503. Work
         // that legitimately runs long (backups, restores) lifts it with SET LOCAL.
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
+        // PostgreSQL's DETAIL and CONTEXT can quote the values of a failed statement (the JSON
+        // of a request, a failing row): keep them out of exception messages, and so out of logs.
+        // The fields stay readable through PSQLException.getServerErrorMessage().
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return new HikariDataSource(config);
     }
 

@@ -141,10 +141,12 @@ public final class DatabaseErrors {
      * client error, not a failure of the service.
      */
     private static ApiException keyLoss(SQLException e) {
-        log.info("the key-loss guard refused a write: {}", e.getMessage());
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
         JsonNode detail = server == null || server.getDetail() == null ? null : parseDetail(server.getDetail());
         JsonNode lost = detail == null ? null : detail.get("lost");
+        // Counted, not named: the paths are keys of the request and of the stored data.
+        log.info("the key-loss guard refused a write to user {}: {} paths would be lost",
+                detail == null ? "?" : detail.path("userId").asText("?"), lost == null ? "?" : lost.size());
         return new ApiException(ProblemType.DATA_LOSS_REFUSED,
                 "the write would drop data it does not name"
                         + (lost == null ? "" : ": " + String.join(", ", textValues(lost)))

@@ -34,7 +34,7 @@ public final class ProblemResponses {
     /** Sends every failure here: Javalin's exception and error handlers, and Jetty's error handlers. */
     public static void install(JavalinConfig config) {
         config.router.mount(routes -> {
-            routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+            routes.exception(ApiException.class, (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, e)));
             routes.exception(PatchException.class, (e, ctx) -> respond(ctx, fromPatch(e)));
             routes.exception(HttpResponseException.class,
                     (e, ctx) -> respond(ctx, fromStatus(e.getStatus(), e.getMessage())));
@@ -141,6 +141,7 @@ public final class ProblemResponses {
             case 415 -> new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, message);
             case 503 -> new ApiException(ProblemType.UNAVAILABLE, message);
             case 500 -> internal();
+            // Any other status keeps its own: Javalin or Jetty chose it for a reason the client must see.
             default -> new ApiException(ProblemType.BAD_REQUEST, status, badRequest(status, message));
         };
     }

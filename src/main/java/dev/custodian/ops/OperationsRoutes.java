@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 
 /**
  * {@code /health/live}, {@code /health/ready} and its alias {@code /health} (open, GET and
- * HEAD), {@code /metrics} and {@code /openapi.json} (read role), and {@code /problems/<slug>}
+ * HEAD), {@code /openapi.json} (open), {@code /metrics} (read role), and {@code /problems/<slug>}
  * (open). Counts responses by status for the metrics. Thread-safe.
  */
 public final class OperationsRoutes {
@@ -50,7 +50,7 @@ public final class OperationsRoutes {
         app.get("/health/live", OperationsRoutes::live, Role.OPEN);
         app.head("/health/live", OperationsRoutes::live, Role.OPEN);
         app.get("/metrics", this::metrics, Role.READ);
-        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.READ);
+        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.OPEN);
         app.get("/problems/{slug}", OperationsRoutes::problem, Role.OPEN);
         app.after(ctx -> responses.computeIfAbsent(ctx.statusCode(), status -> new LongAdder()).increment());
     }
