@@ -57,7 +57,7 @@ class SecretsStayOutOfLogsTest {
     @Test
     void aDatabaseThatCannotBeOpenedIsReportedWithoutThePassword() {
         Settings settings = settings(DatabaseUrl.parse("CUSTODIAN_DATABASE_URL",
-                "jdbc:postgresql://localhost:99999/nowhere?user=x&password=" + password));
+                "jdbc:postgresql://localhost:" + closedPort() + "/nowhere?user=x&password=" + password));
 
         try (var logs = new CapturedLogs()) {
             assertThatThrownBy(() -> Database.open(settings).close()).satisfies(failure -> {
@@ -66,6 +66,15 @@ class SecretsStayOutOfLogsTest {
                 }
             });
             assertThat(logs.lines()).noneSatisfy(line -> assertThat(line).contains(password));
+        }
+    }
+
+    /** A port nothing listens on, so the connection fails as when PostgreSQL is down. */
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -115,6 +124,7 @@ class SecretsStayOutOfLogsTest {
     }
 
     private Settings settings(DatabaseUrl url) {
-        return Settings.fromEnvironment(Map.of(Settings.DATA_DIR, dataDir.toString())).withDatabaseUrl(Optional.of(url));
+        return Settings.fromEnvironment(Map.of(Settings.DATA_DIR, dataDir.toString(), Settings.DB_WAIT, "off"))
+                .withDatabaseUrl(Optional.of(url));
     }
 }

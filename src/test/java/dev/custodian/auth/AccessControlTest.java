@@ -60,7 +60,8 @@ class AccessControlTest {
             }
         }));
 
-        assertThat(open).containsExactlyInAnyOrder("GET /health", "GET /openapi.json", "GET /problems/{slug}");
+        assertThat(open).containsExactlyInAnyOrder("GET /health", "GET /health/ready", "GET /health/live",
+                "GET /openapi.json", "GET /problems/{slug}");
         assertThat(server.request("GET", "/problems/unauthorized").token(null).send().status()).isEqualTo(200);
     }
 
