@@ -81,12 +81,29 @@ public final class Main {
         @Option(names = "--data-dir", description = "data directory (CUSTODIAN_DATA_DIR, default ./custodian-data)")
         Path dataDir;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
         Settings settings() {
             Settings settings = Settings.fromEnvironment(System.getenv());
             if (databaseUrl != null) {
                 settings = settings.withDatabaseUrl(Optional.of(DatabaseUrl.parse("--database-url", databaseUrl)));
             }
             return dataDir == null ? settings : settings.withDataDir(dataDir);
+        }
+
+        /**
+         * Opens the database for one command other than {@code serve} and says on standard error,
+         * in one line, whose embedded database it uses: the running server's, or its own.
+         */
+        Database open(Settings settings) {
+            Database db = Database.open(settings);
+            var err = command.commandLine().getErr();
+            db.joinedServer().ifPresentOrElse(
+                    server -> err.println("custodian: using the database of " + server.description()),
+                    () -> db.embeddedDirectory().ifPresent(directory -> err.println("custodian: no server is running on "
+                            + settings.dataDir() + "; started its embedded database for this command")));
+            return db;
         }
     }
 
@@ -106,7 +123,7 @@ public final class Main {
             Settings base = database.settings();
             Settings settings = base.withHttp(host == null ? base.httpHost() : host, port == null ? base.httpPort() : port);
             checkCanListen(settings);
-            Database db = Database.open(settings);
+            Database db = Database.openForServing(settings);
             FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir())
                     .ifPresent(token -> System.out.println("Created the first admin token (also in "
                             + settings.dataDir().resolve(FirstAdminToken.FILE_NAME) + "):\n" + token));
@@ -161,12 +178,15 @@ public final class Main {
         @Option(names = "--role", required = true, description = "read, write or admin")
         String role;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
             Role parsed = Role.parse(role);
-            try (Database db = Database.open(database.settings())) {
+            try (Database db = database.open(database.settings())) {
                 String token = new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()).create(name, parsed);
-                System.out.println(token);
+                spec.commandLine().getOut().println(token);
             }
             return 0;
         }
@@ -181,7 +201,7 @@ public final class Main {
     /** Opens the database and the backup folder the settings name, for one backup command. */
     static <T> T withBackups(DatabaseOptions options, Function<Backups, T> action) {
         Settings settings = options.settings();
-        try (Database db = Database.open(settings)) {
+        try (Database db = options.open(settings)) {
             return action.apply(new Backups(settings.backupDir(), new Transactions(db.dataSource()), Clock.systemUTC()));
         }
     }
