@@ -84,12 +84,29 @@ public final class Main {
         @Option(names = "--data-dir", description = "data directory (CUSTODIAN_DATA_DIR, default ./custodian-data)")
         Path dataDir;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
         Settings settings() {
             Settings settings = Settings.fromEnvironment(System.getenv());
             if (databaseUrl != null) {
                 settings = settings.withDatabaseUrl(Optional.of(DatabaseUrl.parse("--database-url", databaseUrl)));
             }
             return dataDir == null ? settings : settings.withDataDir(dataDir);
+        }
+
+        /**
+         * Opens the database for one command other than {@code serve} and says on standard error,
+         * in one line, whose embedded database it uses: the running server's, or its own.
+         */
+        Database open(Settings settings) {
+            Database db = Database.open(settings);
+            var err = command.commandLine().getErr();
+            db.joinedServer().ifPresentOrElse(
+                    server -> err.println("custodian: using the database of " + server.description()),
+                    () -> db.embeddedDirectory().ifPresent(directory -> err.println("custodian: no server is running on "
+                            + settings.dataDir() + "; started its embedded database for this command")));
+            return db;
         }
     }
 
@@ -128,7 +145,7 @@ public final class Main {
                     .withStatementTimeout(statementTimeout == null ? base.statementTimeout()
                             : Settings.duration("--statement-timeout", statementTimeout));
             checkCanListen(settings);
-            Database db = Database.open(settings);
+            Database db = Database.openForServing(settings);
             // System.console() is null when standard input or output is not a terminal (JDK 17-21).
             FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir(),
                     Optional.ofNullable(System.console()).map(console -> System.out));
@@ -173,7 +190,7 @@ public final class Main {
 
     /** Opens the database the settings name, for one token command. */
     static <T> T withTokens(DatabaseOptions options, Function<Tokens, T> action) {
-        try (Database db = Database.open(options.settings())) {
+        try (Database db = options.open(options.settings())) {
             return action.apply(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()));
         }
     }
@@ -246,7 +263,7 @@ public final class Main {
     /** Opens the database and the backup folder the settings name, for one backup command. */
     static <T> T withBackups(DatabaseOptions options, Function<Backups, T> action) {
         Settings settings = options.settings();
-        try (Database db = Database.open(settings)) {
+        try (Database db = options.open(settings)) {
             return action.apply(new Backups(settings.backupDir(), new Transactions(db.dataSource()), Clock.systemUTC()));
         }
     }

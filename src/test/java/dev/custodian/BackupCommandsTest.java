@@ -11,6 +11,7 @@ import dev.custodian.testing.TestUsers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class BackupCommandsTest {
         String id = TestSql.parse(run("backup", "create").out()).get("id").asText();
         Path file = dataDir.resolve("backups").resolve(id + ".backup.gz");
         byte[] bytes = Files.readAllBytes(file);
-        Files.write(dataDir.resolve("backups").resolve("cut.backup.gz"), java.util.Arrays.copyOf(bytes, bytes.length - 20));
+        Files.write(dataDir.resolve("backups").resolve("cut.backup.gz"), Arrays.copyOf(bytes, bytes.length - 20));
 
         CommandRun missing = run("backup", "restore", "nothing-here");
         CommandRun verifyCut = run("backup", "verify", "cut");
