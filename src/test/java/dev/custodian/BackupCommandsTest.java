@@ -116,18 +116,11 @@ class BackupCommandsTest {
         String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--database-url";
-        all[args.length + 1] = jdbcUrlWithUser();
+        all[args.length + 1] = TestDatabase.urlWithCredentials(db);
         all[args.length + 2] = "--data-dir";
         all[args.length + 3] = dataDir.toString();
         int exit = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(all);
         return new Run(exit, out.toString(), err.toString());
-    }
-
-    private String jdbcUrlWithUser() {
-        var url = TestDatabase.urlOf(db);
-        String query = url.user().map(user -> "user=" + user).orElse("")
-                + url.password().map(password -> "&password=" + password).orElse("");
-        return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + query;
     }
 
     private static Path temporaryDirectory() {

@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import dev.custodian.patch.PatchException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ public final class ProblemResponses {
     public static final String CONTENT_TYPE = "application/problem+json";
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
     private static final int RETRY_AFTER_SECONDS = 5;
+    private static final String PROBLEM_ATTRIBUTE = "custodian.problem";
 
     private ProblemResponses() {
     }
@@ -36,6 +38,7 @@ public final class ProblemResponses {
     }
 
     public static void respond(Context ctx, ApiException e) {
+        ctx.attribute(PROBLEM_ATTRIBUTE, e.type());
         ObjectNode body = Json.MAPPER.createObjectNode();
         ProblemType type = e.type();
         body.put("type", type.uri());
@@ -57,6 +60,11 @@ public final class ProblemResponses {
             ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
         ctx.status(type.status()).contentType(CONTENT_TYPE).result(Json.write(body));
+    }
+
+    /** The problem type this request was answered with, for its metrics and access log. */
+    public static Optional<ProblemType> problemOf(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(PROBLEM_ATTRIBUTE));
     }
 
     private static void respondIfEmpty(Context ctx, ProblemType type, String detail) {

@@ -1,4 +1,5 @@
 /**
- * Operational endpoints: health, metrics, the OpenAPI description and problem type pages.
+ * Operational endpoints and signals: health, metrics in the Prometheus format, the access log,
+ * the OpenAPI description and problem type pages.
  */
 package dev.custodian.ops;
