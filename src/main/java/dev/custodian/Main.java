@@ -37,10 +37,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The command line: {@code serve}, {@code token create}, {@code backup ...}. Parses, then calls the application. */
-@Command(name = "custodian", mixinStandardHelpOptions = true,
+@Command(name = "custodian", mixinStandardHelpOptions = true, versionProvider = Main.VersionLine.class,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
         subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class})
 public final class Main {
+
+    /** {@code --version}: the version this jar was built as. */
+    static final class VersionLine implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"custodian " + Version.current()};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -4,6 +4,7 @@ import dev.custodian.http.ApiException;
 import dev.custodian.http.ProblemType;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
+import java.util.Optional;
 
 /**
  * Checks the bearer token of every matched request against the role its route declares.
@@ -39,6 +40,11 @@ public final class AccessControl {
             throw new IllegalStateException("route " + ctx.matchedPath() + " reads a token but declares no role");
         }
         return token;
+    }
+
+    /** The actor of the token that authorised this request; empty for open routes and refused requests. */
+    public static Optional<String> actorOf(Context ctx) {
+        return Optional.ofNullable(ctx.<Token>attribute(ATTRIBUTE)).map(Token::actor);
     }
 
     private static Role required(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.custodian.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,15 @@ final class SettingReader {
 
     String text(String name, String fallback) {
         return optional(name).orElse(fallback);
+    }
+
+    /** Fails naming the variable unless it is unset or one of the choices, the first being the default. */
+    String oneOf(String name, String... choices) {
+        String text = text(name, choices[0]);
+        if (!List.of(choices).contains(text)) {
+            throw new SettingsException(name + " must be one of " + String.join(", ", choices) + ", got '" + text + "'");
+        }
+        return text;
     }
 
     int integer(String name, int fallback) {

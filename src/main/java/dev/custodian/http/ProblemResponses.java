@@ -27,6 +27,7 @@ public final class ProblemResponses {
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
     private static final int RETRY_AFTER_SECONDS = 5;
     private static final ObjectWriter ASCII = Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+    private static final String PROBLEM_ATTRIBUTE = "custodian.problem";
 
     private ProblemResponses() {
     }
@@ -51,6 +52,7 @@ public final class ProblemResponses {
     }
 
     public static void respond(Context ctx, ApiException e) {
+        ctx.attribute(PROBLEM_ATTRIBUTE, e.type());
         retryAfter(e).ifPresent(seconds -> ctx.header("Retry-After", seconds));
         ctx.status(e.status()).contentType(CONTENT_TYPE).result(render(e, ctx.path(), RequestIds.of(ctx)));
     }
@@ -112,6 +114,11 @@ public final class ProblemResponses {
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("could not write a problem", impossible);
         }
+    }
+
+    /** The problem type this request was answered with, for its metrics and access log. */
+    public static Optional<ProblemType> problemOf(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(PROBLEM_ATTRIBUTE));
     }
 
     private static void respondIfEmpty(Context ctx, ProblemType type, String detail) {

@@ -29,13 +29,4 @@ class OpenApiTest {
         }
     }
 
-    @Test
-    void metricsCountResponsesByStatus() {
-        server.get("/users/999999999");
-
-        JsonNode metrics = server.request("GET", "/metrics").token(server.readToken).send().json();
-
-        assertThat(metrics.at("/responsesByStatus/404").asLong()).isPositive();
-        assertThat(metrics.at("/databaseConnections/max").asInt()).isPositive();
-    }
 }

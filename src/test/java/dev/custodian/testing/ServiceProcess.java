@@ -119,6 +119,20 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until a line of the child's standard error contains {@code text}, and returns that line. */
+    public String awaitStderrLine(String text, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            var line = stderr().lines().filter(candidate -> candidate.contains(text)).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            assertThat(process.isAlive()).as("the service exited early:\n%s", stderr()).isTrue();
+            process.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+        throw new AssertionError("no line with '" + text + "' within " + limit + ":\n" + stderr());
+    }
+
     /** Waits for the child to exit by itself and returns its exit code. */
     public int awaitExit(Duration limit) throws InterruptedException {
         assertThat(process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))
