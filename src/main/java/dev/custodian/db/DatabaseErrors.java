@@ -132,12 +132,15 @@ public final class DatabaseErrors {
      * client error, not a failure of the service.
      */
     private static DatabaseException keyLoss(SQLException e) {
-        log.info("the key-loss guard refused a write: {}", e.getMessage());
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        JsonNode detail = server == null || server.getDetail() == null ? null : detail(server.getDetail());
         List<String> lost = new ArrayList<>();
-        if (server != null && server.getDetail() != null) {
-            detail(server.getDetail()).path("lost").forEach(path -> lost.add(path.asText()));
+        if (detail != null) {
+            detail.path("lost").forEach(path -> lost.add(path.asText()));
         }
+        // Counted, not named: the paths are keys of the request and of the stored data.
+        log.info("the key-loss guard refused a write to user {}: {} paths would be lost",
+                detail == null ? "?" : detail.path("userId").asText("?"), lost.size());
         return new DatabaseException(DatabaseException.Reason.DATA_LOSS_REFUSED, "the key-loss guard refused the write",
                 constraint(e), lost, e);
     }

@@ -31,6 +31,7 @@ public final class ProblemResponses {
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
     private static final int RETRY_AFTER_SECONDS = 5;
     private static final ObjectWriter ASCII = Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+    private static final String PROBLEM_ATTRIBUTE = "custodian.problem";
 
     private ProblemResponses() {
     }
@@ -38,7 +39,7 @@ public final class ProblemResponses {
     /** Sends every failure here: Javalin's exception and error handlers, and Jetty's error handlers. */
     public static void install(JavalinConfig config) {
         config.router.mount(routes -> {
-            routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+            routes.exception(ApiException.class, (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, e)));
             routes.exception(PatchException.class, (e, ctx) -> respond(ctx, fromPatch(e)));
             routes.exception(DatabaseException.class, (e, ctx) -> respond(ctx, fromDatabase(e)));
             routes.exception(RowNotFoundException.class, (e, ctx) -> respond(ctx, ApiException.notFound(e.getMessage())));
@@ -59,6 +60,7 @@ public final class ProblemResponses {
     }
 
     public static void respond(Context ctx, ApiException e) {
+        ctx.attribute(PROBLEM_ATTRIBUTE, e.type());
         retryAfter(e).ifPresent(seconds -> ctx.header("Retry-After", seconds));
         ctx.status(e.status()).contentType(CONTENT_TYPE).result(render(e, ctx.path(), RequestIds.of(ctx)));
     }
@@ -122,6 +124,11 @@ public final class ProblemResponses {
         }
     }
 
+    /** The problem type this request was answered with, for its metrics and access log. */
+    public static Optional<ProblemType> problemOf(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(PROBLEM_ATTRIBUTE));
+    }
+
     private static void respondIfEmpty(Context ctx, ProblemType type, String detail) {
         if (!CONTENT_TYPE.equals(ctx.res().getContentType())) {
             respond(ctx, new ApiException(type, detail));
@@ -180,6 +187,7 @@ public final class ProblemResponses {
             case 415 -> new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, message);
             case 503 -> new ApiException(ProblemType.UNAVAILABLE, message);
             case 500 -> internal();
+            // Any other status keeps its own: Javalin or Jetty chose it for a reason the client must see.
             default -> new ApiException(ProblemType.BAD_REQUEST, status, badRequest(status, message));
         };
     }

@@ -1,7 +1,6 @@
 package dev.custodian.ops;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.auth.Role;
 import dev.custodian.db.SchemaReport;
 import dev.custodian.db.SqlFile;
@@ -12,34 +11,21 @@ import dev.custodian.http.Json;
 import dev.custodian.http.ProblemType;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
-import javax.sql.DataSource;
 
 /**
  * {@code /health/live}, {@code /health/ready} and its alias {@code /health} (open, GET and
- * HEAD), {@code /metrics} and {@code /openapi.json} (read role), and {@code /problems/<slug>}
- * (open). Counts responses by status for the metrics. Thread-safe.
+ * HEAD), {@code /openapi.json} (open), and {@code /problems/<slug>} (open). {@code /metrics} is
+ * {@link ServiceMetrics}'. Thread-safe.
  */
 public final class OperationsRoutes {
     private static final String OPENAPI = SqlFile.load(OperationsRoutes.class, "openapi.json");
 
     private final Transactions transactions;
-    private final DataSource dataSource;
-    private final Clock clock;
-    private final Instant started;
-    private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
 
-    public OperationsRoutes(Transactions transactions, DataSource dataSource, Clock clock) {
+    public OperationsRoutes(Transactions transactions) {
         this.transactions = transactions;
-        this.dataSource = dataSource;
-        this.clock = clock;
-        this.started = clock.instant();
     }
 
     public void register(Javalin app) {
@@ -49,10 +35,8 @@ public final class OperationsRoutes {
         }
         app.get("/health/live", OperationsRoutes::live, Role.OPEN);
         app.head("/health/live", OperationsRoutes::live, Role.OPEN);
-        app.get("/metrics", this::metrics, Role.READ);
-        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.READ);
+        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.OPEN);
         app.get("/problems/{slug}", OperationsRoutes::problem, Role.OPEN);
-        app.after(ctx -> responses.computeIfAbsent(ctx.statusCode(), status -> new LongAdder()).increment());
     }
 
     /** The process runs and serves HTTP; the database is not asked. */
@@ -81,23 +65,6 @@ public final class OperationsRoutes {
         if (!report.warnings().isEmpty()) {
             body.set("warnings", Json.MAPPER.valueToTree(report.warnings()));
         }
-        ctx.contentType(Bodies.JSON).result(Json.write(body));
-    }
-
-    private void metrics(Context ctx) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("uptimeSeconds", Duration.between(started, clock.instant()).toSeconds());
-        ObjectNode byStatus = body.putObject("responsesByStatus");
-        responses.forEach((status, count) -> byStatus.put(Integer.toString(status), count.sum()));
-        if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
-            ObjectNode connections = body.putObject("databaseConnections");
-            connections.put("active", pool.getHikariPoolMXBean().getActiveConnections());
-            connections.put("idle", pool.getHikariPoolMXBean().getIdleConnections());
-            connections.put("waiting", pool.getHikariPoolMXBean().getThreadsAwaitingConnection());
-            connections.put("max", pool.getMaximumPoolSize());
-        }
-        Runtime runtime = Runtime.getRuntime();
-        body.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         ctx.contentType(Bodies.JSON).result(Json.write(body));
     }
 

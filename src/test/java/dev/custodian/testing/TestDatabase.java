@@ -133,6 +133,14 @@ public final class TestDatabase {
                 Optional.ofNullable(pool.getPassword()));
     }
 
+    /** The data source's database as one JDBC URL with its credentials, for {@code --database-url} or the environment. */
+    public static String urlWithCredentials(DataSource dataSource) {
+        DatabaseUrl url = urlOf(dataSource);
+        String query = url.user().map(user -> "user=" + user).orElse("")
+                + url.password().map(password -> "&password=" + password).orElse("");
+        return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + query;
+    }
+
     private static HikariDataSource pool(Server at, String database) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(at.urlFor(database));
