@@ -175,21 +175,21 @@ measure() {
     local key=$1 seconds=$2 out=$3
     local custodian=http://127.0.0.1:$CUSTODIAN_PORT classic=http://127.0.0.1:$CLASSIC_PORT
     case $key in
-        w1.custodian) http_load "$seconds" "$out" "$custodian" patch-phone.lua "$CUSTODIAN_PID" ;;
+        w1.custodian) http_load "$seconds" "$out" "$custodian" patch-phone.lua "$SERVICE_PID" ;;
         w1.a) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$WORK/w1-custodian.sql" ;;
         w1.b) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$BENCH_DIR/pgbench/w1-bare.sql" ;;
         w1.classic) BENCH_PHONE_PATH=/v2w/phone-number/update/ \
             http_load "$seconds" "$out" "$classic" phone-route.lua "$CLASSIC_PID" ;;
-        w2.custodian) http_load "$seconds" "$out" "$custodian" phone-route.lua "$CUSTODIAN_PID" ;;
-        w3.custodian) http_load "$seconds" "$out" "$custodian" read.lua "$CUSTODIAN_PID" ;;
+        w2.custodian) http_load "$seconds" "$out" "$custodian" phone-route.lua "$SERVICE_PID" ;;
+        w3.custodian) http_load "$seconds" "$out" "$custodian" read.lua "$SERVICE_PID" ;;
         w3.a) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$WORK/w3-custodian.sql" ;;
         w3.b) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$BENCH_DIR/pgbench/w3-bare.sql" ;;
         w6.a) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$WORK/w6-custodian.sql" ;;
         w6.b) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$BENCH_DIR/pgbench/w6-bare.sql" ;;
         w3.classic) http_load "$seconds" "$out" "$classic" read.lua "$CLASSIC_PID" ;;
-        w4.custodian) http_load "$seconds" "$out" "$custodian" mixed.lua "$CUSTODIAN_PID" ;;
+        w4.custodian) http_load "$seconds" "$out" "$custodian" mixed.lua "$SERVICE_PID" ;;
         w5.custodian) BENCH_DEEP_USER=$DEEP_USER \
-            http_load "$seconds" "$out" "$custodian" past-version.lua "$CUSTODIAN_PID" ;;
+            http_load "$seconds" "$out" "$custodian" past-version.lua "$SERVICE_PID" ;;
         *) die "unknown measurement $key" ;;
     esac
 }
@@ -204,7 +204,7 @@ warm_up_jit() {
     say "warming up Custodian's JIT compiler (at most ${JIT_WARMUP_MAX}s)"
     while ((SECONDS - started < JIT_WARMUP_MAX)); do
         before=$(jit_seconds)
-        http_load 5 "$WORK/runs/jit-warmup" "http://127.0.0.1:$CUSTODIAN_PORT" warm-up.lua "$CUSTODIAN_PID"
+        http_load 5 "$WORK/runs/jit-warmup" "http://127.0.0.1:$CUSTODIAN_PORT" warm-up.lua "$SERVICE_PID"
         after=$(jit_seconds)
         say "  $(cut -d' ' -f1 "$WORK/runs/jit-warmup") req/s, CPU $(cut -d' ' -f6 "$WORK/runs/jit-warmup") ms/req," \
             "$(awk -v before="$before" -v after="$after" 'BEGIN { printf "%.1f", after - before }') s compiling"
@@ -229,7 +229,7 @@ warm_up_classic() {
 
 # Seconds the JVM's JIT compiler has spent compiling so far.
 jit_seconds() {
-    jstat -compiler "$CUSTODIAN_PID" | awk 'NR == 2 { print $4 }'
+    jstat -compiler "$SERVICE_PID" | awk 'NR == 2 { print $4 }'
 }
 
 # Warms each measurement of a group up, then runs the group round-robin RUNS times, so the
@@ -252,7 +252,7 @@ run_group() {
     for key in "$@"; do
         RESULT[$key]=$(median "$key")
         if [[ $key == *.custodian ]]; then
-            RSS_MB[$key]=$(rss_mb "$CUSTODIAN_PID")
+            RSS_MB[$key]=$(service_rss_mb rss_mb)
         fi
     done
 }
@@ -277,6 +277,17 @@ median() {
 
 rss_mb() {
     awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# Resident memory of the service: the JVM started, plus the JVM serving when serve runs itself in
+# a child JVM with its memory defaults (started without heap options, as the README starts it).
+service_rss_mb() {
+    local total
+    total=$("$1" "$CUSTODIAN_PID")
+    if [[ $SERVICE_PID != "$CUSTODIAN_PID" ]]; then
+        total=$((total + $("$1" "$SERVICE_PID")))
+    fi
+    echo "$total"
 }
 
 peak_rss_mb() {
