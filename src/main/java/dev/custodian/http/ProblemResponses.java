@@ -42,7 +42,8 @@ public final class ProblemResponses {
             routes.exception(ApiException.class, (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, e)));
             routes.exception(PatchException.class, (e, ctx) -> respond(ctx, fromPatch(e)));
             routes.exception(DatabaseException.class, (e, ctx) -> respond(ctx, fromDatabase(e)));
-            routes.exception(RowNotFoundException.class, (e, ctx) -> respond(ctx, ApiException.notFound(e.getMessage())));
+            routes.exception(RowNotFoundException.class,
+                    (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, ApiException.notFound(e.getMessage()))));
             routes.exception(VersionMismatchException.class, (e, ctx) -> respond(ctx, new ApiException(
                     ProblemType.PRECONDITION_FAILED, e.getMessage(), List.of(), Map.of("currentVersion", e.current()))));
             routes.exception(HttpResponseException.class,
