@@ -13,6 +13,7 @@ import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
 import dev.custodian.db.Database;
+import dev.custodian.db.DatabaseException;
 import dev.custodian.db.DatabaseUnavailableException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
@@ -51,6 +52,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (ServeInSmallHeap.applies(args)) {
+            try {
+                System.exit(ServeInSmallHeap.run(args));
+            } catch (java.io.IOException | InterruptedException e) {
+                System.err.println("custodian: could not start the server's JVM: " + e.getMessage());
+                System.exit(1);
+            }
+        }
+        ServeInSmallHeap.followParent();
         System.exit(commandLine().execute(args));
     }
 
@@ -72,7 +82,8 @@ public final class Main {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 2;
                     }
-                    if (e instanceof ApiException || e instanceof DatabaseUnavailableException) {
+                    if (e instanceof ApiException || e instanceof DatabaseException
+                            || e instanceof DatabaseUnavailableException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 1;
                     }

@@ -35,7 +35,7 @@ final class SchemaInspection {
                        ('updated_at', 'timestamp with time zone', true),
                        ('deleted_at', 'timestamp with time zone', false)),
             expected_trigger(name) AS (
-                VALUES ('users_10_keep_version'), ('users_40_guard_key_loss'), ('users_50_history'),
+                VALUES ('users_40_write'), ('users_50_history'),
                        ('users_90_guard_bulk_update'), ('users_90_guard_bulk_delete'),
                        ('users_90_guard_truncate'), ('users_95_history_truncate')),
             users AS (SELECT to_regclass('users') AS oid),

@@ -1,10 +1,7 @@
 package dev.custodian.db;
 
-import dev.custodian.http.ApiException;
-import dev.custodian.http.ProblemType;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one look at the database found: whether it answered, what is wrong with the schema
@@ -34,15 +31,15 @@ public record SchemaReport(Instant checkedAt, boolean reachable, List<String> pr
         return reachable && !problems.isEmpty();
     }
 
-    /** The error for a request the damaged schema cannot serve: 503 {@code schema-damaged}, naming what is wrong. */
-    public ApiException damageError() {
-        return new ApiException(ProblemType.SCHEMA_DAMAGED, "the database schema is damaged: "
+    /** The failure of a request the damaged schema cannot serve, naming what is wrong. */
+    public DatabaseException damageError() {
+        return new DatabaseException(DatabaseException.Reason.SCHEMA_DAMAGED, "the database schema is damaged: "
                 + String.join("; ", problems) + ". Writes are refused until it is repaired (see GET /health/ready)",
-                List.of(), Map.of("problems", problems));
+                null, problems, null);
     }
 
-    /** The error for a database that did not answer: 503 {@code unavailable}, with the reason. */
-    public ApiException unreachableError() {
-        return new ApiException(ProblemType.UNAVAILABLE, String.join("; ", problems));
+    /** The failure for a database that did not answer, with the reason. */
+    public DatabaseException unreachableError() {
+        return new DatabaseException(DatabaseException.Reason.UNAVAILABLE, String.join("; ", problems), null, List.of(), null);
     }
 }

@@ -22,6 +22,7 @@ public final class Transactions {
                    set_config('custodian.request_id', ?, true),
                    set_config('custodian.op', ?, true),
                    set_config('custodian.allow_removal', ?, true),
+                   set_config('custodian.removing', ?, true),
                    set_config('custodian.allow_rows', ?, true)
             """;
 
@@ -111,7 +112,8 @@ public final class Transactions {
             statement.setString(2, context.requestId());
             statement.setString(3, context.op() == null ? "" : context.op());
             statement.setString(4, context.allowRemoval() ? "on" : "off");
-            statement.setString(5, Long.toString(context.allowRows()));
+            statement.setString(5, context.removingJson());
+            statement.setString(6, Long.toString(context.allowRows()));
             statement.execute();
         }
     }

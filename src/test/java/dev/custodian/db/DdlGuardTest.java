@@ -67,7 +67,7 @@ class DdlGuardTest {
         JsonNode detail = TestSql.parse(refused.getServerErrorMessage().getDetail());
         assertThat(detail.get("command").asText()).isEqualTo("DROP TABLE");
         assertThat(detail.get("objects").toString()).contains("\"table public.users\"",
-                "\"trigger users_40_guard_key_loss on public.users\"", "\"index public.users_email_key\"");
+                "\"trigger users_50_history on public.users\"", "\"index public.users_email_key\"");
         assertThat(fingerprint()).isEqualTo(before);
         assertThat(TestSql.count(database, "SELECT count(*) FROM users WHERE email = 'ada@example.com'")).isOne();
     }
@@ -77,7 +77,7 @@ class DdlGuardTest {
             "ALTER TABLE users ALTER name DROP NOT NULL",
             "ALTER TABLE users ALTER email TYPE varchar(255)",
             "ALTER TABLE users DROP COLUMN data",
-            "ALTER TABLE users DISABLE TRIGGER users_40_guard_key_loss",
+            "ALTER TABLE users DISABLE TRIGGER users_40_write",
             "ALTER TABLE users DISABLE TRIGGER ALL",
             "ALTER TABLE users RENAME TO users_old",
             "ALTER TABLE users ADD COLUMN \"createdAt\" timestamptz",
@@ -90,7 +90,7 @@ class DdlGuardTest {
             "DROP INDEX users_email_key",
             "ALTER INDEX users_email_key RENAME TO users_email",
             "DROP FUNCTION custodian_lost_paths(jsonb, jsonb, text)",
-            "DROP FUNCTION custodian_guard_key_loss() CASCADE",
+            "DROP FUNCTION custodian_write_row() CASCADE",
             "CREATE OR REPLACE FUNCTION custodian_merge_patch(target jsonb, patch jsonb) RETURNS jsonb"
                     + " LANGUAGE sql AS 'SELECT patch'",
             "ALTER FUNCTION custodian_time(timestamptz) RENAME TO custodian_clock",

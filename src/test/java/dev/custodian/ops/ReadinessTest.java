@@ -118,16 +118,16 @@ class ReadinessTest {
     void aDisabledTriggerAnUnappliedMigrationAndAMissingDdlGuardAreEachNamed() {
         DataSource database = TestDatabase.fresh();
         try (TestServer server = TestServer.start(database, settings -> settings)) {
-            asOperator(database, "ALTER TABLE users DISABLE TRIGGER users_40_guard_key_loss");
+            asOperator(database, "ALTER TABLE users DISABLE TRIGGER users_40_write");
             TestSql.execute(database, "DELETE FROM flyway_schema_history WHERE version = '3'");
             TestSql.execute(database, "DROP EVENT TRIGGER custodian_ddl_guard_end");
 
             // Which migrations this version ships is read once, in the background, after the first look.
             HttpResponse ready = readinessOnceItNames(server, "migration V3__history.sql is not applied");
 
-            assertSchemaDamaged(ready, "trigger users_40_guard_key_loss on users is disabled");
+            assertSchemaDamaged(ready, "trigger users_40_write on users is disabled");
             assertThat(ready.json().get("problems")).extracting(JsonNode::asText).containsExactly(
-                    "trigger users_40_guard_key_loss on users is disabled",
+                    "trigger users_40_write on users is disabled",
                     "migration V3__history.sql is not applied",
                     "the DDL guard's event triggers are missing or disabled; restart Custodian to reinstall them"
                             + " (docs/guards.md)");
