@@ -54,7 +54,7 @@ check_server() {
 
 check_settings() {
     local name value
-    for name in BENCH_WARMUP BENCH_DURATION BENCH_RUNS BENCH_USERS BENCH_JIT_WARMUP_MAX CUSTODIAN_DB_POOL_SIZE \
+    for name in BENCH_WARMUP BENCH_DURATION BENCH_RUNS BENCH_USERS BENCH_WIDE_USERS BENCH_JIT_WARMUP_MAX CUSTODIAN_DB_POOL_SIZE \
         BENCH_CLASSIC_POOL_MAX; do
         value=${!name:-}
         [[ -z $value || $value =~ ^[1-9][0-9]*$ ]] || die "$name must be a whole number above 0, got '$value'"

@@ -25,17 +25,26 @@ write_custodian_scripts() {
         echo "-- W1 (a): ${users_sql#"$REPO"/}/merge-patch.sql, parameters substituted by bench/run."
         echo '\set id random(1, :users)'
         echo '\set phone random(1000, 9999)'
-        # name, email, data patch, actor, request id, allow_removal, user id, If-Match (twice).
+        # the patch, actor, request id, allow_removal, named removals, user id, If-Match (twice).
         # The actor is split after its colon, or pgbench would read ':bench' as a variable.
-        substitute_parameters "$users_sql/merge-patch.sql" NULL NULL \
-            "('{\"phone\": \"+1415555' || :phone::text || '\"}')" "('token:' || 'bench')" "'$REQUEST_ID'" \
-            "'off'" :id NULL NULL
+        substitute_parameters "$users_sql/merge-patch.sql" \
+            "('{\"data\": {\"phone\": \"+1415555' || :phone::text || '\"}}')" "('token:' || 'bench')" "'$REQUEST_ID'" \
+            "'off'" "'[]'" :id NULL NULL
     } >"$WORK/w1-custodian.sql"
     {
         echo "-- W3 (a): ${users_sql#"$REPO"/}/read.sql, parameters substituted by bench/run."
         echo '\set id random(1, :users)'
         substitute_parameters "$users_sql/read.sql" :id
     } >"$WORK/w3-custodian.sql"
+    {
+        echo "-- W6 (a): ${users_sql#"$REPO"/}/merge-patch.sql on a wide user, parameters substituted by bench/run."
+        echo '\set id random(:users + 1, :users + :wide_users)'
+        echo '\set key 10 * random(0, 999) + random(1, 9)'
+        echo '\set value random(1, 1000000)'
+        substitute_parameters "$users_sql/merge-patch.sql" \
+            "(jsonb_build_object('data', jsonb_build_object('k' || lpad(:key::text, 5, '0'), 'changed ' || :value::text)))" \
+            "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" :id NULL NULL
+    } >"$WORK/w6-custodian.sql"
 }
 
 # --- load generators -------------------------------------------------------------------------
@@ -75,25 +84,72 @@ http_load() {
 }
 
 sql_load() {
-    local seconds=$1 out=$2 db=$3 script=$4 status=0
+    local seconds=$1 out=$2 db=$3 script=$4 status=0 ticks
     mkdir -p "$out.latency"
+    ticks=$(server_cpu_ticks)
     run_child pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" -T "$seconds" -D users="$USERS" \
-        -f "$script" -l --log-prefix="$out.latency/tx" "$(url_for "$db")" >"$out.log" 2>&1 || status=$?
+        -D wide_users="$WIDE_USERS" -f "$script" -l --log-prefix="$out.latency/tx" "$(url_for "$db")" \
+        >"$out.log" 2>&1 || status=$?
     ((status == 0 || status == 2)) || die "pgbench failed ($status): $(tail -n 5 "$out.log")"
-    local tps failed aborted
+    wait_for_backends_to_end "$db"
+    ticks=$(cpu_ticks_since "$ticks")
+    local tps failed aborted transactions
     tps=$(awk '/^tps = / { print $3 }' "$out.log")
+    transactions=$(awk '/^number of transactions actually processed:/ { print $NF }' "$out.log")
     failed=$(awk '/^number of failed transactions:/ { print $5 }' "$out.log")
     aborted=$(grep -c 'aborted in command' "$out.log" || true)
     [[ -n $tps ]] || die "pgbench printed no tps: $(tail -n 5 "$out.log")"
     cat "$out.latency"/tx.* | awk '$3 ~ /^[0-9]+$/ { print $3 }' | sort -n | awk -v tps="$tps" \
-        -v failed="${failed:-0}" -v aborted="$aborted" '
+        -v failed="${failed:-0}" -v aborted="$aborted" -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" \
+        -v transactions="${transactions:-0}" '
         { latency[NR] = $1 }
         END {
             p50 = NR ? latency[int(NR * 0.50 + 0.5) > 0 ? int(NR * 0.50 + 0.5) : 1] : 0
             p99 = NR ? latency[int(NR * 0.99 + 0.5) > 0 ? int(NR * 0.99 + 0.5) : 1] : 0
-            printf "%.1f %.2f %.2f %d %d -\n", tps, p50 / 1000, p99 / 1000, failed, aborted
+            cpu = (ticks == "-" || !transactions) ? "-" : sprintf("%.3f", ticks / hz * 1000 / transactions)
+            printf "%.1f %.2f %.2f %d %d %s\n", tps, p50 / 1000, p99 / 1000, failed, aborted, cpu
         }' >"$out"
     rm -rf "$out.latency"
+}
+
+# CPU time, in clock ticks, of every process of the PostgreSQL server the benchmark runs on: the
+# postmaster, its live children and the children it has reaped (pgbench's backends are gone by
+# the time a run is counted). "-" when the server is not a local process this user can read.
+server_cpu_ticks() {
+    [[ -n ${POSTMASTER_PID:-} && -r /proc/$POSTMASTER_PID/stat ]] || { echo -; return; }
+    local child
+    {
+        awk '{ print $14 + $15 + $16 + $17 }' "/proc/$POSTMASTER_PID/stat"
+        for child in $(pgrep -P "$POSTMASTER_PID"); do
+            awk '{ print $14 + $15 }' "/proc/$child/stat" 2>/dev/null || true
+        done
+    } | awk '{ sum += $1 } END { print sum }'
+}
+
+cpu_ticks_since() {
+    local now
+    now=$(server_cpu_ticks)
+    [[ $1 == - || $now == - ]] && echo - || echo $((now - $1))
+}
+
+# The server's postmaster, for server_cpu_ticks: read from its data directory when the role may
+# see it (a superuser, or a member of pg_read_all_settings) and the server runs on this machine.
+find_postmaster() {
+    local dir
+    dir=$(psql "$SERVER_URL" -XAtqc 'SHOW data_directory' 2>/dev/null) || return 0
+    [[ -r $dir/postmaster.pid ]] || return 0
+    POSTMASTER_PID=$(head -n 1 "$dir/postmaster.pid")
+}
+
+# pgbench has exited; its backends end a moment later. Waits (at most 10 s) until they are gone,
+# so that their CPU time has been reaped into the postmaster's count.
+wait_for_backends_to_end() {
+    local deadline=$((SECONDS + 10))
+    while ((SECONDS < deadline)) && (($(psql "$(url_for "$1")" -XAtqc "SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+              AND application_name = 'pgbench'") > 0)); do
+        sleep 0.1
+    done
 }
 
 # --- workloads -------------------------------------------------------------------------------
@@ -110,6 +166,8 @@ define_measurements() {
     LABEL[w3.classic]="W3 read a user | classic, GET /users/:id"
     LABEL[w4.custodian]="W4 90% reads, 10% writes | Custodian, GET and PATCH"
     LABEL[w5.custodian]="W5 read a past version | Custodian, GET /users/{id}?version=N, user with 10,000 versions"
+    LABEL[w6.a]="W6 change one key of a 10,000-key user | (a) pgbench, Custodian's statement"
+    LABEL[w6.b]="W6 change one key of a 10,000-key user | (b) pgbench, bare UPDATE + history INSERT"
 }
 
 # measure KEY SECONDS OUT: one run of one measurement.
@@ -117,19 +175,21 @@ measure() {
     local key=$1 seconds=$2 out=$3
     local custodian=http://127.0.0.1:$CUSTODIAN_PORT classic=http://127.0.0.1:$CLASSIC_PORT
     case $key in
-        w1.custodian) http_load "$seconds" "$out" "$custodian" patch-phone.lua "$CUSTODIAN_PID" ;;
+        w1.custodian) http_load "$seconds" "$out" "$custodian" patch-phone.lua "$SERVICE_PID" ;;
         w1.a) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$WORK/w1-custodian.sql" ;;
         w1.b) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$BENCH_DIR/pgbench/w1-bare.sql" ;;
         w1.classic) BENCH_PHONE_PATH=/v2w/phone-number/update/ \
             http_load "$seconds" "$out" "$classic" phone-route.lua "$CLASSIC_PID" ;;
-        w2.custodian) http_load "$seconds" "$out" "$custodian" phone-route.lua "$CUSTODIAN_PID" ;;
-        w3.custodian) http_load "$seconds" "$out" "$custodian" read.lua "$CUSTODIAN_PID" ;;
+        w2.custodian) http_load "$seconds" "$out" "$custodian" phone-route.lua "$SERVICE_PID" ;;
+        w3.custodian) http_load "$seconds" "$out" "$custodian" read.lua "$SERVICE_PID" ;;
         w3.a) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$WORK/w3-custodian.sql" ;;
         w3.b) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$BENCH_DIR/pgbench/w3-bare.sql" ;;
+        w6.a) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$WORK/w6-custodian.sql" ;;
+        w6.b) sql_load "$seconds" "$out" "$CUSTODIAN_DB" "$BENCH_DIR/pgbench/w6-bare.sql" ;;
         w3.classic) http_load "$seconds" "$out" "$classic" read.lua "$CLASSIC_PID" ;;
-        w4.custodian) http_load "$seconds" "$out" "$custodian" mixed.lua "$CUSTODIAN_PID" ;;
+        w4.custodian) http_load "$seconds" "$out" "$custodian" mixed.lua "$SERVICE_PID" ;;
         w5.custodian) BENCH_DEEP_USER=$DEEP_USER \
-            http_load "$seconds" "$out" "$custodian" past-version.lua "$CUSTODIAN_PID" ;;
+            http_load "$seconds" "$out" "$custodian" past-version.lua "$SERVICE_PID" ;;
         *) die "unknown measurement $key" ;;
     esac
 }
@@ -144,7 +204,7 @@ warm_up_jit() {
     say "warming up Custodian's JIT compiler (at most ${JIT_WARMUP_MAX}s)"
     while ((SECONDS - started < JIT_WARMUP_MAX)); do
         before=$(jit_seconds)
-        http_load 5 "$WORK/runs/jit-warmup" "http://127.0.0.1:$CUSTODIAN_PORT" warm-up.lua "$CUSTODIAN_PID"
+        http_load 5 "$WORK/runs/jit-warmup" "http://127.0.0.1:$CUSTODIAN_PORT" warm-up.lua "$SERVICE_PID"
         after=$(jit_seconds)
         say "  $(cut -d' ' -f1 "$WORK/runs/jit-warmup") req/s, CPU $(cut -d' ' -f6 "$WORK/runs/jit-warmup") ms/req," \
             "$(awk -v before="$before" -v after="$after" 'BEGIN { printf "%.1f", after - before }') s compiling"
@@ -169,7 +229,7 @@ warm_up_classic() {
 
 # Seconds the JVM's JIT compiler has spent compiling so far.
 jit_seconds() {
-    jstat -compiler "$CUSTODIAN_PID" | awk 'NR == 2 { print $4 }'
+    jstat -compiler "$SERVICE_PID" | awk 'NR == 2 { print $4 }'
 }
 
 # Warms each measurement of a group up, then runs the group round-robin RUNS times, so the
@@ -192,7 +252,7 @@ run_group() {
     for key in "$@"; do
         RESULT[$key]=$(median "$key")
         if [[ $key == *.custodian ]]; then
-            RSS_MB[$key]=$(rss_mb "$CUSTODIAN_PID")
+            RSS_MB[$key]=$(service_rss_mb rss_mb)
         fi
     done
 }
@@ -217,6 +277,17 @@ median() {
 
 rss_mb() {
     awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# Resident memory of the service: the JVM started, plus the JVM serving when serve runs itself in
+# a child JVM with its memory defaults (started without heap options, as the README starts it).
+service_rss_mb() {
+    local total
+    total=$("$1" "$CUSTODIAN_PID")
+    if [[ $SERVICE_PID != "$CUSTODIAN_PID" ]]; then
+        total=$((total + $("$1" "$SERVICE_PID")))
+    fi
+    echo "$total"
 }
 
 peak_rss_mb() {

@@ -52,11 +52,13 @@ results_table() {
     table_row w3.classic "Custodian ÷ classic = $(ratio "$(field w3.custodian 1)" "$(field w3.classic 1)" ">=" 5)"
     table_row w4.custodian ""
     table_row w5.custodian "÷ W3 current read = $(ratio "$(field w5.custodian 1)" "$(field w3.custodian 1)"); resident memory after the run $(check "${RSS_MB[w5.custodian]}" "<=" 300 " MB")"
+    table_row w6.a ""
+    table_row w6.b "(a) ÷ (b) = $(ratio "$(field w6.a 1)" "$(field w6.b 1)")"
 }
 
 every_run() {
     local key run line
-    for key in w1.custodian w1.a w1.b w1.classic w2.custodian w3.custodian w3.a w3.b w3.classic w4.custodian w5.custodian; do
+    for key in w1.custodian w1.a w1.b w1.classic w2.custodian w3.custodian w3.a w3.b w3.classic w4.custodian w5.custodian w6.a w6.b; do
         line=""
         for ((run = 1; run <= RUNS; run++)); do
             line+="${line:+, }$(cut -d' ' -f1 "$WORK/runs/$key.$run")"
@@ -87,6 +89,7 @@ every_round() {
     echo "- W3 Custodian ÷ (a): $(round_ratios w3.custodian w3.a)"
     echo "- W3 (a) ÷ (b): $(round_ratios w3.a w3.b)"
     echo "- W3 Custodian ÷ classic: $(round_ratios w3.custodian w3.classic)"
+    echo "- W6 (a) ÷ (b): $(round_ratios w6.a w6.b)"
 }
 
 error_warning() {
@@ -123,7 +126,8 @@ write_report() {
         versions
         echo "- errors: failed / other, summed over the measured runs (wrk: non-2xx responses / socket" \
             "errors; pgbench: failed transactions / aborted clients); CPU ms/req: CPU time of the service" \
-            "process (the JVM, or node) per request, in the median run"
+            "process (the JVM, or node) per request, or for pgbench rows of the PostgreSQL server's processes" \
+            "per transaction, in the median run"
         echo
         results_table
         echo
@@ -142,6 +146,8 @@ write_report() {
         cat "$WORK/w1-custodian.sql"
         echo
         cat "$WORK/w3-custodian.sql"
+        echo
+        cat "$WORK/w6-custodian.sql"
         echo '```'
     } >"$file"
 }

@@ -1,6 +1,7 @@
 package dev.custodian;
 
 import dev.custodian.auth.AccessControl;
+import dev.custodian.auth.TokenRoutes;
 import dev.custodian.auth.Tokens;
 import dev.custodian.backup.BackupRoutes;
 import dev.custodian.backup.BackupSchedule;
@@ -9,9 +10,14 @@ import dev.custodian.config.Settings;
 import dev.custodian.console.ConsoleRoutes;
 import dev.custodian.db.Transactions;
 import dev.custodian.history.HistoryRoutes;
+import dev.custodian.http.HeadRequests;
+import dev.custodian.http.Preconditions;
 import dev.custodian.http.ProblemResponses;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
+import dev.custodian.ops.SchemaGate;
+import dev.custodian.ops.RequestObserver;
+import dev.custodian.ops.ServiceMetrics;
 import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -34,26 +40,38 @@ public final class Application {
         var transactions = new Transactions(dataSource);
         var tokens = new Tokens(transactions, clock);
         var access = new AccessControl(tokens);
+        var backups = new Backups(settings.backupDir(), transactions, clock);
+        var metrics = new ServiceMetrics(dataSource, backups, clock);
+        var observer = new RequestObserver(metrics);
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
             config.router.treatMultipleSlashesAsSingleSlash = true;
-            config.requestLogger.http((ctx, millis) -> log.debug("{} {} -> {} in {} ms",
-                    ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis)));
+            config.requestLogger.http(observer);
+            config.events.handlerAdded(observer::handlerAdded);
+            HeadRequests.install(config);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             ProblemResponses.install(config);
             ConsoleRoutes.install(config);
         });
+        app.events(events -> {
+            events.serverStarted(() -> log.info("Custodian {} listening on http://{}:{}", Version.current(),
+                    settings.httpHost(), app.port()));
+            events.serverStopped(metrics::close);
+        });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);
+        app.beforeMatched(new SchemaGate(transactions.schema())::refuseWritesWhileDamaged);
+        app.after(Preconditions::answerConditionalRead);
         app.after(RequestIds::clear);
 
-        new OperationsRoutes(transactions, dataSource, clock).register(app);
+        new OperationsRoutes(transactions).register(app);
+        metrics.register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
         new HistoryRoutes(transactions).register(app);
-        var backups = new Backups(settings.backupDir(), transactions, clock);
+        new TokenRoutes(tokens).register(app);
         new BackupRoutes(backups).register(app);
         new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);
         return app;

@@ -1,7 +1,9 @@
 package dev.custodian;
 
 import dev.custodian.auth.FirstAdminToken;
-import dev.custodian.auth.Role;
+import dev.custodian.auth.IssuedToken;
+import dev.custodian.auth.TokenInfo;
+import dev.custodian.auth.TokenRequest;
 import dev.custodian.auth.Tokens;
 import dev.custodian.backup.BackupKind;
 import dev.custodian.backup.Backups;
@@ -11,11 +13,13 @@ import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
 import dev.custodian.db.Database;
+import dev.custodian.db.DatabaseException;
 import dev.custodian.db.DatabaseUnavailableException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import io.javalin.Javalin;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -34,12 +38,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The command line: {@code serve}, {@code token create}, {@code backup ...}. Parses, then calls the application. */
-@Command(name = "custodian", mixinStandardHelpOptions = true,
+@Command(name = "custodian", mixinStandardHelpOptions = true, versionProvider = Main.VersionLine.class,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
         subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class})
 public final class Main {
 
+    /** {@code --version}: the version this jar was built as. */
+    static final class VersionLine implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"custodian " + Version.current()};
+        }
+    }
+
     public static void main(String[] args) {
+        if (ServeInSmallHeap.applies(args)) {
+            try {
+                System.exit(ServeInSmallHeap.run(args));
+            } catch (java.io.IOException | InterruptedException e) {
+                System.err.println("custodian: could not start the server's JVM: " + e.getMessage());
+                System.exit(1);
+            }
+        }
+        ServeInSmallHeap.followParent();
         System.exit(commandLine().execute(args));
     }
 
@@ -61,7 +82,8 @@ public final class Main {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 2;
                     }
-                    if (e instanceof ApiException || e instanceof DatabaseUnavailableException) {
+                    if (e instanceof ApiException || e instanceof DatabaseException
+                            || e instanceof DatabaseUnavailableException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 1;
                     }
@@ -81,12 +103,42 @@ public final class Main {
         @Option(names = "--data-dir", description = "data directory (CUSTODIAN_DATA_DIR, default ./custodian-data)")
         Path dataDir;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
         Settings settings() {
             Settings settings = Settings.fromEnvironment(System.getenv());
             if (databaseUrl != null) {
                 settings = settings.withDatabaseUrl(Optional.of(DatabaseUrl.parse("--database-url", databaseUrl)));
             }
             return dataDir == null ? settings : settings.withDataDir(dataDir);
+        }
+
+        /**
+         * Opens the database for one command other than {@code serve} and says on standard error,
+         * in one line, whose embedded database it uses: the running server's, or its own.
+         */
+        Database open(Settings settings) {
+            Database db = Database.open(settings);
+            var err = command.commandLine().getErr();
+            db.joinedServer().ifPresentOrElse(
+                    server -> err.println("custodian: using the database of " + server.description()),
+                    () -> db.embeddedDirectory().ifPresent(directory -> err.println("custodian: no server is running on "
+                            + settings.dataDir() + "; started its embedded database for this command")));
+            return db;
+        }
+    }
+
+    /** A command that opens the database: the shared options, and the output streams picocli was given. */
+    abstract static class DatabaseCommand implements Callable<Integer> {
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
         }
     }
 
@@ -112,10 +164,10 @@ public final class Main {
                     .withStatementTimeout(statementTimeout == null ? base.statementTimeout()
                             : Settings.duration("--statement-timeout", statementTimeout));
             checkCanListen(settings);
-            Database db = Database.open(settings);
-            FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir())
-                    .ifPresent(token -> System.out.println("Created the first admin token (also in "
-                            + settings.dataDir().resolve(FirstAdminToken.FILE_NAME) + "):\n" + token));
+            Database db = Database.openForServing(settings);
+            // System.console() is null when standard input or output is not a terminal (JDK 17-21).
+            FirstAdminToken.ensure(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()), settings.dataDir(),
+                    Optional.ofNullable(System.console()).map(console -> System.out));
             Javalin app = Application.create(settings, db.dataSource(), Clock.systemUTC());
             var stopped = new CountDownLatch(1);
             // SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish (Jetty's graceful
@@ -150,30 +202,73 @@ public final class Main {
         }
     }
 
-    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
-            subcommands = TokenCreate.class)
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Create, list and revoke API tokens.",
+            subcommands = {TokenCreate.class, TokenList.class, TokenRevoke.class})
     static final class TokenCommand {
+    }
+
+    /** Opens the database the settings name, for one token command. */
+    static <T> T withTokens(DatabaseOptions options, Function<Tokens, T> action) {
+        try (Database db = options.open(options.settings())) {
+            return action.apply(new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()));
+        }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a token and print it once; only its hash is stored.")
-    static final class TokenCreate implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database = new DatabaseOptions();
-
+    static final class TokenCreate extends DatabaseCommand {
         @Option(names = "--name", required = true, description = "token name, recorded as the actor of its changes")
         String name;
 
         @Option(names = "--role", required = true, description = "read, write or admin")
         String role;
 
+        @Option(names = "--expires", paramLabel = "LIFETIME",
+                description = "refuse the token after this long, such as 90d, 30d or 12h; default: until revoked")
+        String expires;
+
         @Override
         public Integer call() {
-            Role parsed = Role.parse(role);
-            try (Database db = Database.open(database.settings())) {
-                String token = new Tokens(new Transactions(db.dataSource()), Clock.systemUTC()).create(name, parsed);
-                System.out.println(token);
-            }
+            TokenRequest request = TokenRequest.of(name, role, expires);
+            IssuedToken issued = withTokens(database, tokens -> tokens.create(request, false));
+            // The secret alone on standard output, so that TOKEN=$(custodian token create ...) works.
+            out().println(issued.secret());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List tokens, oldest first, without their secrets (which are not stored).")
+    static final class TokenList extends DatabaseCommand {
+        @Override
+        public Integer call() {
+            List<TokenInfo> all = withTokens(database, tokens -> tokens.list(0, Integer.MAX_VALUE));
+            var out = out();
+            String row = "%-24s %-6s %-8s %-27s %-27s %-27s %s%n";
+            out.printf(row, "name", "role", "status", "created", "expires", "last used", "revoked");
+            all.forEach(token -> out.printf(row, token.name(), token.role(), token.status(), token.createdAt(),
+                    dash(token.expiresAt()), dash(token.lastUsedAt()), dash(token.revokedAt())));
+            return 0;
+        }
+
+        private static String dash(String time) {
+            return time == null ? "-" : time;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a token: every instance refuses it within a second. Its name stays in history.")
+    static final class TokenRevoke extends DatabaseCommand {
+        @Parameters(paramLabel = "NAME", description = "the token's name")
+        String name;
+
+        @Option(names = "--force", description = "revoke it even if it is the last working admin token")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            TokenInfo revoked = withTokens(database, tokens -> tokens.revoke(name, force, false));
+            out().println("token " + revoked.name() + " revoked at " + revoked.revokedAt());
             return 0;
         }
     }
@@ -187,40 +282,28 @@ public final class Main {
     /** Opens the database and the backup folder the settings name, for one backup command. */
     static <T> T withBackups(DatabaseOptions options, Function<Backups, T> action) {
         Settings settings = options.settings();
-        try (Database db = Database.open(settings)) {
+        try (Database db = options.open(settings)) {
             return action.apply(new Backups(settings.backupDir(), new Transactions(db.dataSource()), Clock.systemUTC()));
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Back up users and their history now; prints the manifest.")
-    static final class BackupCreate implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database = new DatabaseOptions();
-
-        @Spec
-        CommandSpec spec;
-
+    static final class BackupCreate extends DatabaseCommand {
         @Override
         public Integer call() {
             var created = withBackups(database, backups -> backups.create(BackupKind.MANUAL));
-            spec.commandLine().getOut().println(created.toPrettyString());
+            out().println(created.toPrettyString());
             return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List backups, newest first.")
-    static final class BackupList implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database = new DatabaseOptions();
-
-        @Spec
-        CommandSpec spec;
-
+    static final class BackupList extends DatabaseCommand {
         @Override
         public Integer call() {
             var page = withBackups(database, backups -> backups.list(Integer.MAX_VALUE - 1, null));
-            var out = spec.commandLine().getOut();
+            var out = out();
             out.printf("%-40s %-9s %-27s %10s %10s %12s%n", "id", "kind", "created", "users", "changes", "bytes");
             page.get("items").forEach(item -> out.println(item.has("problem")
                     ? String.format("%-40s invalid: %s", item.get("id").asText(), item.get("problem").asText())
@@ -233,20 +316,14 @@ public final class Main {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check a backup's checksum and restore it into a scratch schema; exit 1 when invalid.")
-    static final class BackupVerify implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database = new DatabaseOptions();
-
-        @Spec
-        CommandSpec spec;
-
+    static final class BackupVerify extends DatabaseCommand {
         @Parameters(paramLabel = "ID", description = "the backup's id (its file name without .backup.gz)")
         String id;
 
         @Override
         public Integer call() {
             VerificationReport report = withBackups(database, backups -> backups.verify(id));
-            var out = spec.commandLine().getOut();
+            var out = out();
             report.checks().forEach(check -> out.printf("%-6s %-18s %s%n", check.ok() ? "ok" : "FAILED",
                     check.name(), check.detail()));
             out.println(report.ok() ? "backup " + id + " is valid" : "backup " + id + " is INVALID");
@@ -256,13 +333,7 @@ public final class Main {
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = "Restore a backup (or one user of it) as new, undoable changes; prints the report.")
-    static final class BackupRestore implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions database = new DatabaseOptions();
-
-        @Spec
-        CommandSpec spec;
-
+    static final class BackupRestore extends DatabaseCommand {
         @Parameters(paramLabel = "ID", description = "the backup's id (its file name without .backup.gz)")
         String id;
 
@@ -286,7 +357,7 @@ public final class Main {
                     keep == null ? new TreeSet<>() : new TreeSet<>(keep), dryRun);
             var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
             var report = withBackups(database, backups -> backups.restore(id, context, request));
-            spec.commandLine().getOut().println(report.toJson().toPrettyString());
+            out().println(report.toJson().toPrettyString());
             return 0;
         }
 

@@ -9,10 +9,9 @@ import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
 import dev.custodian.testing.TestUsers;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -22,20 +21,16 @@ class BackupCommandsTest {
     private final DataSource db = TestDatabase.fresh();
     private final Path dataDir = temporaryDirectory();
 
-    /** One command's outcome: exit code, standard output, standard error. */
-    private record Run(int exit, String out, String err) {
-    }
-
     @Test
     void backupsAreCreatedListedVerifiedAndRestoredFromTheCommandLine() {
         TestSql.execute(db, "INSERT INTO users (name, email) VALUES ('Ada', 'ada@example.com'), ('Bob', 'bob@example.com')");
 
-        Run create = run("backup", "create");
+        CommandRun create = run("backup", "create");
         String id = TestSql.parse(create.out()).get("id").asText();
         TestSql.execute(db, "UPDATE users SET name = 'Changed' WHERE id = 2");
-        Run list = run("backup", "list");
-        Run verify = run("backup", "verify", id);
-        Run restore = run("backup", "restore", id, "--user", "2");
+        CommandRun list = run("backup", "list");
+        CommandRun verify = run("backup", "verify", id);
+        CommandRun restore = run("backup", "restore", id, "--user", "2");
 
         assertThat(create.exit()).as(create.err()).isZero();
         assertThat(Files.exists(dataDir.resolve("backups").resolve(id + ".backup.gz"))).isTrue();
@@ -60,11 +55,11 @@ class BackupCommandsTest {
             HttpResponse written = server.mergePatch("/users/1", "{\"name\": \"Ada Lovelace\"}");
             TestSql.execute(db, "UPDATE users SET name = 'Changed' WHERE id = 2");
 
-            Run preview = run("backup", "restore", id, "--dry-run");
-            Run restore = run("backup", "restore", id);
+            CommandRun preview = run("backup", "restore", id, "--dry-run");
+            CommandRun restore = run("backup", "restore", id);
             Object keptName = TestSql.value(db, "SELECT name FROM users WHERE id = 1");
-            Run overwrite = run("backup", "restore", id, "--overwrite", "1");
-            Run invalid = run("backup", "restore", id, "--overwrite", "one");
+            CommandRun overwrite = run("backup", "restore", id, "--overwrite", "1");
+            CommandRun invalid = run("backup", "restore", id, "--overwrite", "one");
 
             assertThat(written.status()).as(written.body()).isEqualTo(200);
             assertThat(preview.exit()).as(preview.err()).isZero();
@@ -86,11 +81,11 @@ class BackupCommandsTest {
         String id = TestSql.parse(run("backup", "create").out()).get("id").asText();
         Path file = dataDir.resolve("backups").resolve(id + ".backup.gz");
         byte[] bytes = Files.readAllBytes(file);
-        Files.write(dataDir.resolve("backups").resolve("cut.backup.gz"), java.util.Arrays.copyOf(bytes, bytes.length - 20));
+        Files.write(dataDir.resolve("backups").resolve("cut.backup.gz"), Arrays.copyOf(bytes, bytes.length - 20));
 
-        Run missing = run("backup", "restore", "nothing-here");
-        Run verifyCut = run("backup", "verify", "cut");
-        Run restoreCut = run("backup", "restore", "cut");
+        CommandRun missing = run("backup", "restore", "nothing-here");
+        CommandRun verifyCut = run("backup", "verify", "cut");
+        CommandRun restoreCut = run("backup", "restore", "cut");
 
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("custodian: no backup 'nothing-here'");
@@ -104,30 +99,14 @@ class BackupCommandsTest {
     void aBackupFolderThatCannotBeWrittenExitsNonZeroWithAMessage() throws IOException {
         Files.writeString(dataDir.resolve("backups"), "a file where the backup folder should be");
 
-        Run create = run("backup", "create");
+        CommandRun create = run("backup", "create");
 
         assertThat(create.exit()).isEqualTo(1);
         assertThat(create.err()).startsWith("custodian: could not write a backup to");
     }
 
-    private Run run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--database-url";
-        all[args.length + 1] = jdbcUrlWithUser();
-        all[args.length + 2] = "--data-dir";
-        all[args.length + 3] = dataDir.toString();
-        int exit = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(all);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
-    private String jdbcUrlWithUser() {
-        var url = TestDatabase.urlOf(db);
-        String query = url.user().map(user -> "user=" + user).orElse("")
-                + url.password().map(password -> "&password=" + password).orElse("");
-        return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + query;
+    private CommandRun run(String... args) {
+        return CommandRun.run(db, dataDir, args);
     }
 
     private static Path temporaryDirectory() {

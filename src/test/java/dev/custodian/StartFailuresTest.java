@@ -36,7 +36,7 @@ class StartFailuresTest {
     @BeforeAll
     static void startServer() throws IOException {
         serverDir = Files.createTempDirectory("custodian-start-failures");
-        server = Database.open(Settings.fromEnvironment(Map.of(Settings.DATA_DIR, serverDir.toString())));
+        server = Database.openForServing(Settings.fromEnvironment(Map.of(Settings.DATA_DIR, serverDir.toString())));
         serverUrl = TestDatabase.urlOf(server.dataSource());
     }
 

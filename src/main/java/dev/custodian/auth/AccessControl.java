@@ -4,6 +4,7 @@ import dev.custodian.http.ApiException;
 import dev.custodian.http.ProblemType;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
+import java.util.Optional;
 
 /**
  * Checks the bearer token of every matched request against the role its route declares.
@@ -41,6 +42,11 @@ public final class AccessControl {
         return token;
     }
 
+    /** The actor of the token that authorised this request; empty for open routes and refused requests. */
+    public static Optional<String> actorOf(Context ctx) {
+        return Optional.ofNullable(ctx.<Token>attribute(ATTRIBUTE)).map(Token::actor);
+    }
+
     private static Role required(Context ctx) {
         Role required = Role.ADMIN;
         for (RouteRole role : ctx.routeRoles()) {
@@ -59,7 +65,6 @@ public final class AccessControl {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
             throw new ApiException(ProblemType.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
         }
-        return tokens.find(header.substring(7).trim())
-                .orElseThrow(() -> new ApiException(ProblemType.UNAUTHORIZED, "the token is not valid"));
+        return tokens.authenticate(header.substring(7).trim());
     }
 }

@@ -2,6 +2,8 @@ package dev.custodian.backup;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.db.Transactions;
+import dev.custodian.tracked.TrackedTable;
+import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
@@ -36,7 +38,7 @@ public final class Backups {
         this.files = new BackupFiles(directory);
         this.writer = new BackupWriter(transactions, files);
         this.verifier = new Verifier(transactions, clock);
-        this.restorer = new Restorer(transactions);
+        this.restorer = new Restorer(transactions, new TrackedWrites(transactions, TrackedTable.USERS));
     }
 
     /** Takes a backup now; returns its representation (the manifest with id and size). */

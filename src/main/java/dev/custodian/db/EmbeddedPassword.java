@@ -47,20 +47,26 @@ final class EmbeddedPassword {
      */
     static String readOrCreate(EmbeddedLayout layout) throws IOException {
         Path file = layout.passwordFile();
-        if (Files.exists(file)) {
-            String password = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (password.isEmpty()) {
-                throw new SettingsException(file + " is empty; restore it from a backup of the data directory");
-            }
-            return password;
-        }
         Path hba = layout.hbaFile();
-        if (Files.exists(hba) && !trustsAnyone(Files.readString(hba))) {
-            throw new SettingsException("the embedded database in " + layout.cluster() + " asks for the password kept in "
-                    + file + ", which is missing; restore that file from a backup of the data directory");
+        if (Files.exists(file) || Files.exists(hba) && !trustsAnyone(Files.readString(hba))) {
+            return read(layout);
         }
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
         writePrivately(file, password + "\n");
+        return password;
+    }
+
+    /** The password in the file, which a running server asks for: a missing or empty file is an error. */
+    static String read(EmbeddedLayout layout) throws IOException {
+        Path file = layout.passwordFile();
+        if (!Files.exists(file)) {
+            throw new SettingsException("the embedded database in " + layout.cluster() + " asks for the password kept in "
+                    + file + ", which is missing; restore that file from a backup of the data directory");
+        }
+        String password = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (password.isEmpty()) {
+            throw new SettingsException(file + " is empty; restore it from a backup of the data directory");
+        }
         return password;
     }
 

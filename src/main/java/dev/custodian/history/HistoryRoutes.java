@@ -11,10 +11,13 @@ import dev.custodian.http.Pages;
 import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
+import dev.custodian.tracked.TrackedTable;
+import dev.custodian.tracked.TrackedWrites;
+import dev.custodian.tracked.WriteRequest;
+import dev.custodian.tracked.Written;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read), {@code POST
@@ -33,9 +36,9 @@ public final class HistoryRoutes {
 
     public HistoryRoutes(Transactions transactions) {
         this.transactions = transactions;
-        UserRows rows = new UserRows();
-        this.reverts = new Reverts(transactions, store, new PastStates(store), rows);
-        this.rollbacks = new Rollbacks(transactions, store, rows);
+        TrackedWrites writes = new TrackedWrites(transactions, TrackedTable.USERS);
+        this.reverts = new Reverts(writes, store, new PastStates(store));
+        this.rollbacks = new Rollbacks(transactions, store, writes);
     }
 
     public void register(Javalin app) {
@@ -69,15 +72,13 @@ public final class HistoryRoutes {
     private void revert(Context ctx) {
         WriteContext context = WriteContext.of(AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx))
                 .withOp("revert").allowingRemoval();
-        OptionalLong ifMatch = Preconditions.ifMatch(ctx);
-        boolean dryRun = Preconditions.dryRun(ctx);
-        RevertRequest request = RevertRequest.parse(Params.id(ctx, "user"), Bodies.jsonObject(ctx), context, ifMatch, dryRun);
-        Reverts.Outcome outcome = reverts.revert(request);
-        if (dryRun) {
+        WriteRequest write = new WriteRequest(context, Preconditions.ifMatch(ctx), Preconditions.dryRun(ctx));
+        Written outcome = reverts.revert(RevertRequest.parse(Params.id(ctx, "user"), Bodies.jsonObject(ctx), write));
+        if (write.dryRun()) {
             ctx.contentType(Bodies.JSON).result(outcome.dryRunReport());
         } else if (outcome.live()) {
             Preconditions.etag(ctx, outcome.version());
-            ctx.contentType(Bodies.JSON).result(outcome.afterJson());
+            ctx.contentType(Bodies.JSON).result(outcome.after());
         } else {
             ctx.status(204);
         }

@@ -1,8 +1,8 @@
 package dev.custodian.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
+import dev.custodian.tracked.WriteRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -10,12 +10,11 @@ import java.util.OptionalLong;
 /**
  * A validated {@code POST /users/{id}/revert}: exactly one of {@code toVersion} (make that
  * version's state current again) or {@code undoVersion} (undo that one change), with the
- * request's write context, If-Match and dry-run flag.
+ * request's write conditions (context, If-Match, dry run).
  */
-record RevertRequest(long userId, OptionalLong toVersion, OptionalLong undoVersion, WriteContext context,
-                     OptionalLong ifMatch, boolean dryRun) {
+record RevertRequest(long userId, OptionalLong toVersion, OptionalLong undoVersion, WriteRequest write) {
 
-    static RevertRequest parse(long userId, JsonNode body, WriteContext context, OptionalLong ifMatch, boolean dryRun) {
+    static RevertRequest parse(long userId, JsonNode body, WriteRequest write) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!name.equals("toVersion") && !name.equals("undoVersion")) {
@@ -30,7 +29,7 @@ record RevertRequest(long userId, OptionalLong toVersion, OptionalLong undoVersi
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        return new RevertRequest(userId, to, undo, context, ifMatch, dryRun);
+        return new RevertRequest(userId, to, undo, write);
     }
 
     private static OptionalLong version(JsonNode body, String name, List<ApiException.FieldError> errors) {

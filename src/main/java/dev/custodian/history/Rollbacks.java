@@ -1,36 +1,38 @@
 package dev.custodian.history;
 
-import com.fasterxml.jackson.databind.node.NullNode;
+import dev.custodian.db.DatabaseException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.patch.PatchException;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.custodian.tracked.RowNotFoundException;
+import dev.custodian.tracked.TrackedWrites;
+import dev.custodian.tracked.WriteRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Roll back a time window across all users: for each user with matching changes, one short
- * transaction locks its row, undoes those changes newest first while keeping every path a
- * later change outside the rollback touched, and writes the result, recorded as op
- * {@code rollback} with the rollback's request id. A user that fails is rolled back in its own
- * transaction only, so every user ends either fully rolled back or untouched, and the report
- * names the failures. No lock is held across users. Thread-safe.
+ * Roll back a time window across all users: for each user with matching changes, the write
+ * pipeline locks its row in a short transaction of its own, this undoes those changes newest
+ * first while keeping every path a later change outside the rollback touched, and the pipeline
+ * writes the result, recorded as op {@code rollback} with the rollback's request id. A user that
+ * fails is rolled back in its own transaction only, so every user ends either fully rolled back
+ * or untouched, and the report names the failures. No lock is held across users. Thread-safe.
  */
 final class Rollbacks {
     private static final Logger log = LoggerFactory.getLogger(Rollbacks.class);
 
     private final Transactions transactions;
     private final HistoryStore store;
-    private final UserRows rows;
+    private final TrackedWrites writes;
 
-    Rollbacks(Transactions transactions, HistoryStore store, UserRows rows) {
+    Rollbacks(Transactions transactions, HistoryStore store, TrackedWrites writes) {
         this.transactions = transactions;
         this.store = store;
-        this.rows = rows;
+        this.writes = writes;
     }
 
     /** What the rollback did to one user. */
@@ -41,17 +43,18 @@ final class Rollbacks {
         List<Long> users = transactions.autocommit(connection -> store.usersChangedIn(connection, request));
         // One row per statement: the bulk guard needs no confirmation, the key-loss guard does.
         WriteContext context = WriteContext.of(actor, requestId).withOp("rollback").allowingRemoval();
+        WriteRequest write = new WriteRequest(context, OptionalLong.empty(), request.dryRun());
         int affected = 0;
         int undone = 0;
         List<RollbackReport.Conflict> conflicts = new ArrayList<>();
         List<RollbackReport.Failure> failed = new ArrayList<>();
         for (long userId : users) {
             try {
-                UserResult result = rollBackUser(request, context, userId);
+                UserResult result = rollBackUser(request, write, userId);
                 affected += result.changed() ? 1 : 0;
                 undone += result.undone();
                 conflicts.addAll(result.conflicts());
-            } catch (ApiException | PatchException e) {
+            } catch (ApiException | PatchException | RowNotFoundException | DatabaseException e) {
                 failed.add(new RollbackReport.Failure(userId, e.getMessage()));
             } catch (RuntimeException e) {
                 log.error("rollback {} failed for user {}", requestId, userId, e);
@@ -64,23 +67,17 @@ final class Rollbacks {
         return new RollbackReport(request.dryRun(), affected, undone, List.copyOf(conflicts), List.copyOf(failed));
     }
 
-    private UserResult rollBackUser(RollbackRequest request, WriteContext context, long userId) {
-        Transactions.Work<UserResult> work = connection -> rollBackLocked(connection, request, userId);
-        return request.dryRun() ? transactions.rehearse(context, work) : transactions.write(context, work);
-    }
-
-    private UserResult rollBackLocked(Connection connection, RollbackRequest request, long userId) throws SQLException {
-        var locked = rows.lock(connection, userId);
-        UserRows.Current current = locked.orElseGet(() -> new UserRows.Current(0, NullNode.instance, null));
-        List<UndoPlan.Step> steps = store.undoWindow(connection, userId, request);
-        if (locked.isEmpty() && !steps.isEmpty()) {
-            current = new UserRows.Current(steps.get(0).version(), NullNode.instance, null);
-        }
-        UndoPlan.Outcome outcome = UndoPlan.apply(current.state(), steps);
-        UserRows.Written written = rows.write(connection, userId, current, States.checked(userId, outcome.after()));
-        List<RollbackReport.Conflict> conflicts = outcome.conflicts().stream()
+    private UserResult rollBackUser(RollbackRequest request, WriteRequest write, long userId) {
+        UndoPlan.Outcome[] planned = new UndoPlan.Outcome[1];
+        long[] versionBefore = new long[1];
+        var written = writes.restoreState(write, Long.toString(userId), (current, connection) -> {
+            versionBefore[0] = current.version();
+            planned[0] = UndoPlan.apply(current.state(), store.undoWindow(connection, userId, request));
+            return States.checked(userId, planned[0].after());
+        });
+        List<RollbackReport.Conflict> conflicts = planned[0].conflicts().stream()
                 .map(c -> new RollbackReport.Conflict(userId, c.path().toString(), c.changedIn().last()))
                 .toList();
-        return new UserResult(written.version() != current.version(), outcome.undone(), conflicts);
+        return new UserResult(written.version() != versionBefore[0], planned[0].undone(), conflicts);
     }
 }

@@ -48,6 +48,18 @@ public final class Params {
         return value;
     }
 
+    /** A yes-or-no query parameter: absent or {@code false} is false; present empty or {@code true} is true. */
+    public static boolean flag(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiException.validation(name, "must be true or false, got '" + value + "'");
+    }
+
     private static OptionalLong parsePositive(String text) {
         try {
             long value = Long.parseLong(text);

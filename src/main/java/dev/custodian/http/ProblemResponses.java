@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import dev.custodian.config.Settings;
+import dev.custodian.db.DatabaseException;
 import dev.custodian.patch.PatchException;
+import dev.custodian.tracked.RowNotFoundException;
+import dev.custodian.tracked.VersionMismatchException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,7 @@ public final class ProblemResponses {
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
     private static final int RETRY_AFTER_SECONDS = 5;
     private static final ObjectWriter ASCII = Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+    private static final String PROBLEM_ATTRIBUTE = "custodian.problem";
 
     private ProblemResponses() {
     }
@@ -34,8 +39,13 @@ public final class ProblemResponses {
     /** Sends every failure here: Javalin's exception and error handlers, and Jetty's error handlers. */
     public static void install(JavalinConfig config) {
         config.router.mount(routes -> {
-            routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+            routes.exception(ApiException.class, (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, e)));
             routes.exception(PatchException.class, (e, ctx) -> respond(ctx, fromPatch(e)));
+            routes.exception(DatabaseException.class, (e, ctx) -> respond(ctx, fromDatabase(e)));
+            routes.exception(RowNotFoundException.class,
+                    (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, ApiException.notFound(e.getMessage()))));
+            routes.exception(VersionMismatchException.class, (e, ctx) -> respond(ctx, new ApiException(
+                    ProblemType.PRECONDITION_FAILED, e.getMessage(), List.of(), Map.of("currentVersion", e.current()))));
             routes.exception(HttpResponseException.class,
                     (e, ctx) -> respond(ctx, fromStatus(e.getStatus(), e.getMessage())));
             routes.exception(Exception.class, (e, ctx) -> respond(ctx, unexpected(ctx, e)));
@@ -51,6 +61,7 @@ public final class ProblemResponses {
     }
 
     public static void respond(Context ctx, ApiException e) {
+        ctx.attribute(PROBLEM_ATTRIBUTE, e.type());
         retryAfter(e).ifPresent(seconds -> ctx.header("Retry-After", seconds));
         ctx.status(e.status()).contentType(CONTENT_TYPE).result(render(e, ctx.path(), RequestIds.of(ctx)));
     }
@@ -114,6 +125,11 @@ public final class ProblemResponses {
         }
     }
 
+    /** The problem type this request was answered with, for its metrics and access log. */
+    public static Optional<ProblemType> problemOf(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(PROBLEM_ATTRIBUTE));
+    }
+
     private static void respondIfEmpty(Context ctx, ProblemType type, String detail) {
         if (!CONTENT_TYPE.equals(ctx.res().getContentType())) {
             respond(ctx, new ApiException(type, detail));
@@ -129,6 +145,37 @@ public final class ProblemResponses {
         };
     }
 
+    private static ApiException fromDatabase(DatabaseException e) {
+        return switch (e.reason()) {
+            case UNAVAILABLE -> new ApiException(ProblemType.UNAVAILABLE, e.getMessage());
+            case SCHEMA_DAMAGED -> new ApiException(ProblemType.SCHEMA_DAMAGED, e.getMessage(), List.of(),
+                    Map.of("problems", e.details()));
+            case BUSY -> new ApiException(ProblemType.UNAVAILABLE, "the database is busy with conflicting writes; retry shortly");
+            case TIMED_OUT -> new ApiException(ProblemType.UNAVAILABLE, "the database did not finish in time ("
+                    + Settings.STATEMENT_TIMEOUT + "), most likely waiting for a row another writer holds;"
+                    + " nothing was changed, retry shortly");
+            case UNSTORABLE_TEXT -> new ApiException(ProblemType.VALIDATION,
+                    "a value holds a character PostgreSQL cannot store, such as U+0000; remove it");
+            case DATA_LOSS_REFUSED -> new ApiException(ProblemType.DATA_LOSS_REFUSED,
+                    "the write would drop data it does not name"
+                            + (e.details().isEmpty() ? "" : ": " + String.join(", ", e.details()))
+                            + "; name what to remove, or send If-Match with the current version",
+                    List.of(), e.details().isEmpty() ? Map.of() : Map.of("lost", e.details()));
+            case BULK_REFUSED -> new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
+            case TAKEN -> taken(e.constraint());
+            case RULE_BROKEN -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "
+                    + e.constraint());
+        };
+    }
+
+    private static ApiException taken(String constraint) {
+        if (constraint.equals("users_email_key")) {
+            return new ApiException(ProblemType.CONFLICT, "the email address is already used by another user",
+                    List.of(new ApiException.FieldError("/email", "already used by another user")), Map.of());
+        }
+        return new ApiException(ProblemType.CONFLICT, "the value is already taken (" + constraint + ")");
+    }
+
     /** The problem for a status Javalin or Jetty chose; {@code message} is theirs. */
     private static ApiException fromStatus(int status, String message) {
         return switch (status) {
@@ -141,6 +188,7 @@ public final class ProblemResponses {
             case 415 -> new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, message);
             case 503 -> new ApiException(ProblemType.UNAVAILABLE, message);
             case 500 -> internal();
+            // Any other status keeps its own: Javalin or Jetty chose it for a reason the client must see.
             default -> new ApiException(ProblemType.BAD_REQUEST, status, badRequest(status, message));
         };
     }

@@ -14,7 +14,9 @@ public enum ProblemType {
             "The server refused the HTTP request before reading it: a URI it cannot decode (an encoded NUL such as"
                     + " %00, a broken escape such as %zz), illegal characters, malformed headers, a URI (414) or"
                     + " headers (431) that are too long, an unsupported Expect (417) or HTTP version (505). The"
-                    + " status says which. Nothing was read or changed."),
+                    + " status says which. It is also the answer to a header that breaks its own syntax (If-Match is"
+                    + " \"*\" or one entity tag in quotes, such as \"4\"), and to any other request the HTTP framework"
+                    + " refused with a 4xx status of its own, which 'status' keeps. Nothing was read or changed."),
     MALFORMED_PATCH(400, "Malformed patch",
             "The JSON Patch (RFC 6902) is not an array of well-formed operations."),
     UNAUTHORIZED(401, "Unauthorized",
@@ -36,7 +38,8 @@ public enum ProblemType {
                     + " 'remove' in a JSON Patch), or send If-Match with the current version to show you"
                     + " have seen what you overwrite."),
     PRECONDITION_FAILED(412, "Precondition failed",
-            "If-Match does not match the current version: someone else changed the resource. Read it again."),
+            "If-Match does not match the current version (someone else changed the resource: read it again),"
+                    + " is a weak tag (W/\"4\"), which never matches, or is * while the resource does not exist."),
     PAYLOAD_TOO_LARGE(413, "Payload too large",
             "The body is larger than the server accepts (CUSTODIAN_MAX_BODY)."),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type",
@@ -53,7 +56,12 @@ public enum ProblemType {
             "The server failed unexpectedly. The log has the details under the request id."),
     UNAVAILABLE(503, "Service unavailable",
             "The database cannot be reached right now, or did not finish within the statement timeout (nothing"
-                    + " was changed). Retry after the number of seconds in Retry-After.");
+                    + " was changed). Retry after the number of seconds in Retry-After."),
+    SCHEMA_DAMAGED(503, "Schema damaged",
+            "The database schema Custodian relies on is damaged: a table, column, trigger or migration is"
+                    + " missing or changed ('problems' names each). Writes are refused, so that nothing is"
+                    + " stored without its guards and history, until an operator repairs the schema;"
+                    + " GET /health/ready reports the same. Reads that the damage does not reach keep working.");
 
     private final int status;
     private final String title;

@@ -1,8 +1,8 @@
 package dev.custodian.ops;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.auth.Role;
+import dev.custodian.db.SchemaReport;
 import dev.custodian.db.SqlFile;
 import dev.custodian.db.Transactions;
 import dev.custodian.http.ApiException;
@@ -11,64 +11,60 @@ import dev.custodian.http.Json;
 import dev.custodian.http.ProblemType;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
-import javax.sql.DataSource;
+import java.util.List;
 
 /**
- * {@code /health} (open), {@code /metrics} and {@code /openapi.json} (read role), and
- * {@code /problems/<slug>} (open). Counts responses by status for the metrics. Thread-safe.
+ * {@code /health/live}, {@code /health/ready} and its alias {@code /health} (open, GET and
+ * HEAD), {@code /openapi.json} (open), and {@code /problems/<slug>} (open). {@code /metrics} is
+ * {@link ServiceMetrics}'. Thread-safe.
  */
 public final class OperationsRoutes {
     private static final String OPENAPI = SqlFile.load(OperationsRoutes.class, "openapi.json");
 
     private final Transactions transactions;
-    private final DataSource dataSource;
-    private final Clock clock;
-    private final Instant started;
-    private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
 
-    public OperationsRoutes(Transactions transactions, DataSource dataSource, Clock clock) {
+    public OperationsRoutes(Transactions transactions) {
         this.transactions = transactions;
-        this.dataSource = dataSource;
-        this.clock = clock;
-        this.started = clock.instant();
     }
 
     public void register(Javalin app) {
-        app.get("/health", this::health, Role.OPEN);
-        app.get("/metrics", this::metrics, Role.READ);
-        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.READ);
+        for (String ready : List.of("/health/ready", "/health")) {
+            app.get(ready, this::ready, Role.OPEN);
+            app.head(ready, this::ready, Role.OPEN);
+        }
+        app.get("/health/live", OperationsRoutes::live, Role.OPEN);
+        app.head("/health/live", OperationsRoutes::live, Role.OPEN);
+        app.get("/openapi.json", ctx -> ctx.contentType(Bodies.JSON).result(OPENAPI), Role.OPEN);
         app.get("/problems/{slug}", OperationsRoutes::problem, Role.OPEN);
-        app.after(ctx -> responses.computeIfAbsent(ctx.statusCode(), status -> new LongAdder()).increment());
     }
 
-    private void health(Context ctx) {
-        boolean up = transactions.autocommit(connection -> connection.isValid(2));
-        if (!up) {
-            throw new ApiException(ProblemType.UNAVAILABLE, "the database does not answer");
+    /** The process runs and serves HTTP; the database is not asked. */
+    private static void live(Context ctx) {
+        ctx.contentType(Bodies.JSON).result("{\"status\":\"ok\"}");
+    }
+
+    /**
+     * Whether this instance can serve: the database answers within a second and its schema is
+     * intact (503 naming what is wrong otherwise). Ready but "degraded" when a protection is
+     * missing that the database role cannot install (the DDL guard).
+     */
+    private void ready(Context ctx) {
+        SchemaReport report = transactions.schema().current();
+        if (!report.reachable()) {
+            throw report.unreachableError();
         }
-        ctx.contentType(Bodies.JSON).result("{\"status\":\"ok\",\"database\":\"up\"}");
-    }
-
-    private void metrics(Context ctx) {
+        if (report.damaged()) {
+            throw report.damageError();
+        }
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("uptimeSeconds", Duration.between(started, clock.instant()).toSeconds());
-        ObjectNode byStatus = body.putObject("responsesByStatus");
-        responses.forEach((status, count) -> byStatus.put(Integer.toString(status), count.sum()));
-        if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
-            ObjectNode connections = body.putObject("databaseConnections");
-            connections.put("active", pool.getHikariPoolMXBean().getActiveConnections());
-            connections.put("idle", pool.getHikariPoolMXBean().getIdleConnections());
-            connections.put("waiting", pool.getHikariPoolMXBean().getThreadsAwaitingConnection());
-            connections.put("max", pool.getMaximumPoolSize());
+        body.put("status", report.warnings().isEmpty() ? "ok" : "degraded");
+        body.put("database", "up");
+        body.put("schema", "ok");
+        body.put("ddlGuard", report.ddlGuardOn() ? "on" : "off");
+        if (!report.warnings().isEmpty()) {
+            body.set("warnings", Json.MAPPER.valueToTree(report.warnings()));
         }
-        Runtime runtime = Runtime.getRuntime();
-        body.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         ctx.contentType(Bodies.JSON).result(Json.write(body));
     }
 

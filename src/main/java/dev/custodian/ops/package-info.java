@@ -1,4 +1,6 @@
 /**
- * Operational endpoints: health, metrics, the OpenAPI description and problem type pages.
+ * Operational endpoints and signals: health probes, metrics in the Prometheus format, the access
+ * log, the OpenAPI description and problem type pages; and the gate that refuses writes while the
+ * schema is damaged.
  */
 package dev.custodian.ops;

@@ -6,10 +6,12 @@ import dev.custodian.http.Json;
 
 /**
  * The writable part of a user, {@code {"name", "email", "data"}}: the document that merge
- * patches, JSON patches and PUT act on. Immutable by convention: never modify {@link #data()}.
+ * patches, JSON patches and PUT act on; with {@code "deleted"}, the state history records.
+ * Immutable by convention: never modify {@link #data()}.
  */
 record UserDocument(String name, String email, ObjectNode data) {
 
+    /** The document part of a representation or a state. */
     static UserDocument from(JsonNode node) {
         return new UserDocument(node.path("name").asText(), node.path("email").asText(), (ObjectNode) node.get("data"));
     }
@@ -22,7 +24,8 @@ record UserDocument(String name, String email, ObjectNode data) {
         return node;
     }
 
-    String dataText() {
-        return Json.write(data);
+    /** The user's state as history and the write pipeline describe it: the document, not deleted. */
+    ObjectNode toState() {
+        return toJson().put("deleted", false);
     }
 }

@@ -5,6 +5,11 @@ import dev.custodian.auth.AccessControl;
 import dev.custodian.auth.Role;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import dev.custodian.tracked.RowNotFoundException;
+import dev.custodian.tracked.TrackedTable;
+import dev.custodian.tracked.TrackedWrites;
+import dev.custodian.tracked.WriteRequest;
+import dev.custodian.tracked.Written;
 import dev.custodian.history.PastVersions;
 import dev.custodian.http.Bodies;
 import dev.custodian.http.Json;
@@ -35,7 +40,7 @@ public final class UserRoutes {
         this.transactions = transactions;
         this.store = new UserStore();
         this.validator = new UserValidator(new PhoneNumbers(defaultRegion));
-        this.writes = new UserWrites(transactions, store, validator);
+        this.writes = new UserWrites(new TrackedWrites(transactions, TrackedTable.USERS), validator);
         this.past = new PastVersions(transactions);
     }
 
@@ -50,10 +55,10 @@ public final class UserRoutes {
     }
 
     private void create(Context ctx) {
-        WriteOutcome outcome = writes.create(writeRequest(ctx), Bodies.json(ctx));
+        Written outcome = writes.create(writeRequest(ctx), Bodies.json(ctx));
         if (!respondIfDryRun(ctx, outcome)) {
-            ctx.header("Location", "/users/" + outcome.after().id());
-            respond(ctx.status(201), outcome.after());
+            ctx.header("Location", "/users/" + outcome.key());
+            respond(ctx.status(201), outcome.version(), outcome.after());
         }
     }
 
@@ -64,8 +69,8 @@ public final class UserRoutes {
             return;
         }
         StoredUser user = transactions.autocommit(connection -> store.read(connection, id))
-                .orElseThrow(() -> UserWrites.notFound(id));
-        respond(ctx, user);
+                .orElseThrow(() -> new RowNotFoundException(TrackedTable.USERS, Long.toString(id)));
+        respond(ctx, user.version(), user.json());
     }
 
     private void list(Context ctx) {
@@ -93,7 +98,7 @@ public final class UserRoutes {
     }
 
     private void delete(Context ctx) {
-        WriteOutcome outcome = writes.delete(writeRequest(ctx), Params.id(ctx, "user"));
+        Written outcome = writes.delete(writeRequest(ctx), Params.id(ctx, "user"));
         if (!respondIfDryRun(ctx, outcome)) {
             ctx.status(204);
         }
@@ -106,13 +111,13 @@ public final class UserRoutes {
         respondToWrite(ctx, writes.mergePatch(writeRequest(ctx), Params.id(ctx, "user"), patch));
     }
 
-    private void respondToWrite(Context ctx, WriteOutcome outcome) {
+    private void respondToWrite(Context ctx, Written outcome) {
         if (!respondIfDryRun(ctx, outcome)) {
-            respond(ctx, outcome.after());
+            respond(ctx, outcome.version(), outcome.after());
         }
     }
 
-    private static boolean respondIfDryRun(Context ctx, WriteOutcome outcome) {
+    private static boolean respondIfDryRun(Context ctx, Written outcome) {
         if (!Preconditions.dryRun(ctx)) {
             return false;
         }
@@ -120,9 +125,9 @@ public final class UserRoutes {
         return true;
     }
 
-    private static void respond(Context ctx, StoredUser user) {
-        Preconditions.etag(ctx, user.version());
-        ctx.contentType(Bodies.JSON).result(user.json());
+    private static void respond(Context ctx, long version, String json) {
+        Preconditions.etag(ctx, version);
+        ctx.contentType(Bodies.JSON).result(json);
     }
 
     static WriteRequest writeRequest(Context ctx) {

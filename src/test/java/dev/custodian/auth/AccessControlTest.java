@@ -2,20 +2,16 @@ package dev.custodian.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
-import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Clock;
-import java.util.Set;
-import dev.custodian.db.Transactions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Bearer tokens and roles: read < write < admin; health and problem pages are open. */
+/** Bearer tokens and roles: read < write < admin; health, the API description and problem pages are open. */
 class AccessControlTest {
     private final TestServer server = TestServer.shared();
 
@@ -46,6 +42,30 @@ class AccessControlTest {
     }
 
     @Test
+    void onlyHealthTheApiDescriptionAndProblemPagesAreOpen() {
+        JsonNode paths = server.request("GET", "/openapi.json").token(null).send().json().get("paths");
+        List<String> open = new ArrayList<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            String method = operation.getKey().toUpperCase(Locale.ROOT);
+            String concrete = path.getKey().replaceAll("\\{[^}]+}", "1");
+            int status = server.request(method, concrete).token(null).json("{}").send().status();
+            if (operation.getValue().get("x-role").asText().equals("open")) {
+                open.add(method + " " + path.getKey());
+                assertThat(status).as(method + " " + concrete).isNotIn(401, 403);
+            } else {
+                assertThat(status).as(method + " " + concrete + " without a token").isEqualTo(401);
+                if (method.equals("GET")) {
+                    assertThat(server.request("HEAD", concrete).token(null).send().status()).isEqualTo(401);
+                }
+            }
+        }));
+
+        assertThat(open).containsExactlyInAnyOrder("GET /health", "GET /health/ready", "GET /health/live",
+                "GET /openapi.json", "GET /problems/{slug}");
+        assertThat(server.request("GET", "/problems/unauthorized").token(null).send().status()).isEqualTo(200);
+    }
+
+    @Test
     void healthIsOpen() {
         HttpResponse response = server.request("GET", "/health").token(null).send();
         assertThat(response.status()).isEqualTo(200);
@@ -58,20 +78,5 @@ class AccessControlTest {
                 server.writeToken)).isZero();
         assertThat(TestSql.count(server.dataSource(), "SELECT count(*) FROM api_tokens WHERE token_sha256 = ?",
                 Tokens.sha256(server.writeToken))).isOne();
-    }
-
-    @Test
-    void firstAdminTokenIsWrittenOwnerOnlyAndOnlyOnce(@TempDir Path dataDir) throws Exception {
-        Tokens tokens = new Tokens(new Transactions(TestDatabase.fresh()), Clock.systemUTC());
-
-        String token = FirstAdminToken.ensure(tokens, dataDir).orElseThrow();
-
-        Path file = dataDir.resolve("admin-token");
-        assertThat(Files.readString(file).trim()).isEqualTo(token);
-        assertThat(Files.getPosixFilePermissions(file))
-                .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-        assertThat(tokens.find(token).orElseThrow().role()).isEqualTo(Role.ADMIN);
-        assertThat(FirstAdminToken.ensure(tokens, dataDir)).isEmpty();
-        assertThat(Files.readString(file).trim()).isEqualTo(token);
     }
 }

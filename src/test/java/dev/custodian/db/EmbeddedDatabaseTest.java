@@ -3,6 +3,7 @@ package dev.custodian.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
 import dev.custodian.testing.TestSql;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,7 +111,7 @@ class EmbeddedDatabaseTest {
     /** A data directory as earlier versions left it: the library's defaults (everyone trusted), migrated, one user. */
     private static void createTrustingCluster(Path cluster) throws Exception {
         try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(cluster).setCleanDataDirectory(false).start()) {
-            Migrations.run(old.getPostgresDatabase());
+            Migrations.run(new DatabaseUrl(old.getJdbcUrl("postgres", "postgres"), Optional.of("postgres"), Optional.empty()));
             TestSql.execute(old.getPostgresDatabase(), "INSERT INTO users (name, email) VALUES ('Kept', 'kept@example.com')");
         }
     }

@@ -62,9 +62,11 @@ class EmbeddedRestartTest {
     void aSecondServerOnTheSameDataDirectoryIsRefusedClearly(@TempDir Path dataDir) {
         Settings settings = settings(dataDir);
 
-        try (Database first = Database.open(settings)) {
-            assertThatThrownBy(() -> Database.open(settings).close())
-                    .rootCause().hasMessageContaining("another Custodian is using");
+        try (Database first = Database.openForServing(settings)) {
+            assertThatThrownBy(() -> Database.openForServing(settings).close())
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessage("the server running on " + dataDir + " (pid " + ProcessHandle.current().pid()
+                            + ") already serves this data directory; stop it first, or serve another one (--data-dir)");
             assertThat(TestSql.count(first.dataSource(), "SELECT 1")).isOne();
         }
     }

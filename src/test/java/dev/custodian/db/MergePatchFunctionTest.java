@@ -3,13 +3,12 @@ package dev.custodian.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.custodian.patch.MergePatch;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestSql;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The database's merge patch, used by the one-statement write, agrees with RFC 7396 and with the service's own. */
+/** The database's merge patch, which every merge patch of the service runs through, agrees with RFC 7396. */
 class MergePatchFunctionTest {
 
     @ParameterizedTest(name = "{0} merged with {1}")
@@ -35,6 +34,5 @@ class MergePatchFunctionTest {
 
         JsonNode inDatabase = TestSql.parse(merged.toString());
         assertThat(inDatabase).isEqualTo(TestSql.parse(expected.trim()));
-        assertThat(inDatabase).isEqualTo(MergePatch.apply(TestSql.parse(target.trim()), TestSql.parse(patch.trim())));
     }
 }

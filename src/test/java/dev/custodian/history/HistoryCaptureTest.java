@@ -3,9 +3,9 @@ package dev.custodian.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.custodian.http.Json;
 import dev.custodian.patch.JsonPatch;
 import dev.custodian.testing.HttpResponse;
+import dev.custodian.testing.RandomJson;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
 import dev.custodian.testing.TestUsers;
@@ -137,7 +137,7 @@ class HistoryCaptureTest {
         states.add(History.state(server.dataSource(), id));
         try (Connection connection = History.rawConnection(server.dataSource())) {
             for (int i = 0; i < 40; i++) {
-                History.replaceDataWithRawSql(connection, id, randomObject(random, 3).toString());
+                History.replaceDataWithRawSql(connection, id, RandomJson.object(random, 3).toString());
                 JsonNode state = History.state(server.dataSource(), id);
                 if (!state.equals(states.get(states.size() - 1))) {
                     states.add(state);
@@ -260,20 +260,5 @@ class HistoryCaptureTest {
         List<Long> versions = new ArrayList<>();
         page.get("items").forEach(item -> versions.add(item.get("version").asLong()));
         return versions;
-    }
-
-    private static JsonNode randomObject(Random random, int depth) {
-        var object = Json.MAPPER.createObjectNode();
-        int size = random.nextInt(5);
-        for (int i = 0; i < size; i++) {
-            String key = List.of("a", "b", "c", "d/e", "f~g").get(random.nextInt(5));
-            switch (depth == 0 ? random.nextInt(3) : random.nextInt(5)) {
-                case 0 -> object.put(key, random.nextInt(3));
-                case 1 -> object.putArray(key).add(random.nextInt(3));
-                case 2 -> object.putNull(key);
-                default -> object.set(key, randomObject(random, depth - 1));
-            }
-        }
-        return object;
     }
 }

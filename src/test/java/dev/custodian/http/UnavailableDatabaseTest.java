@@ -2,28 +2,19 @@ package dev.custodian.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.testing.HttpResponse;
+import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
-import java.net.ServerSocket;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** When PostgreSQL cannot be reached, clients get 503 with Retry-After, never a 500. */
 class UnavailableDatabaseTest {
 
     @Test
-    void unreachableDatabaseIs503WithRetryAfter() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/nowhere");
-        config.setUsername("nobody");
-        config.setConnectionTimeout(500);
-        config.setInitializationFailTimeout(-1);
-        try (HikariDataSource unreachable = new HikariDataSource(config);
+    void unreachableDatabaseIs503WithRetryAfter() {
+        try (HikariDataSource unreachable = TestDatabase.unreachable(Duration.ofMillis(500));
              TestServer server = TestServer.startWithoutTokens(unreachable)) {
 
             HttpResponse users = server.request("GET", "/users/1").token("cus_any").send();

@@ -103,6 +103,36 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** One request to the running service with a bearer token; {@code json} is the body, or null for none. */
+    public HttpResponse send(String method, String path, String token, String json) throws InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            var response = CLIENT.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new HttpResponse(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until a line of the child's standard error contains {@code text}, and returns that line. */
+    public String awaitStderrLine(String text, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            var line = stderr().lines().filter(candidate -> candidate.contains(text)).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            assertThat(process.isAlive()).as("the service exited early:\n%s", stderr()).isTrue();
+            process.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+        throw new AssertionError("no line with '" + text + "' within " + limit + ":\n" + stderr());
+    }
+
     /** Waits for the child to exit by itself and returns its exit code. */
     public int awaitExit(Duration limit) throws InterruptedException {
         assertThat(process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS))

@@ -7,9 +7,11 @@ import dev.custodian.db.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -57,8 +59,8 @@ public final class TestDatabase {
     public static synchronized DataSource fresh() {
         Server at = server();
         String name = createDatabase(at);
+        Migrations.run(new DatabaseUrl(at.urlFor(name), at.user(), at.password()));
         HikariDataSource pool = pool(at, name);
-        Migrations.run(pool);
         Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
         return pool;
     }
@@ -79,11 +81,64 @@ public final class TestDatabase {
         return name;
     }
 
+    /** A database and two ways into it: as its owner, and as the server's administrator. */
+    public record OwnedDatabase(DatabaseUrl owner, DatabaseUrl administrator) {
+    }
+
+    /**
+     * A new, empty database owned by a new role that logs in with a password and is not a
+     * superuser, as a managed PostgreSQL gives an application.
+     */
+    public static synchronized OwnedDatabase emptyDatabaseOfOrdinaryRole() {
+        Server at = server();
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String role = "custodian_app_" + suffix;
+        String password = UUID.randomUUID().toString();
+        try (Connection admin = at.connect("postgres"); var statement = admin.createStatement()) {
+            statement.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER PASSWORD '" + password + "'");
+            statement.execute("CREATE DATABASE " + role + " OWNER " + role);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create role and database " + role, e);
+        }
+        // The URL may name the administrator (the embedded server's does: ?user=postgres), and
+        // PgJDBC lets the URL's parameters win over the credentials given beside it.
+        String url = at.urlFor(role).replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        return new OwnedDatabase(new DatabaseUrl(url, Optional.of(role), Optional.of(password)),
+                new DatabaseUrl(at.urlFor(role), at.user(), at.password()));
+    }
+
+    /**
+     * A pool over a port nothing listens on, which waits up to {@code connectionTimeout} for a
+     * connection and then fails as when PostgreSQL is down. Close it when done.
+     */
+    public static HikariDataSource unreachable(Duration connectionTimeout) {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/nowhere");
+        config.setUsername("nobody");
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
     /** A connection URL and credentials for the given data source's database, for a plain JDBC client. */
     public static DatabaseUrl urlOf(DataSource dataSource) {
         HikariDataSource pool = (HikariDataSource) dataSource;
         return new DatabaseUrl(pool.getJdbcUrl(), Optional.ofNullable(pool.getUsername()),
                 Optional.ofNullable(pool.getPassword()));
+    }
+
+    /** The data source's database as one JDBC URL with its credentials, for {@code --database-url} or the environment. */
+    public static String urlWithCredentials(DataSource dataSource) {
+        DatabaseUrl url = urlOf(dataSource);
+        String query = url.user().map(user -> "user=" + user).orElse("")
+                + url.password().map(password -> "&password=" + password).orElse("");
+        return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + query;
     }
 
     private static HikariDataSource pool(Server at, String database) {

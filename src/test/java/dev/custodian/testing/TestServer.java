@@ -53,8 +53,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on port 0 over {@code dataSource}, with settings adjusted by {@code tweak}. */
     public static TestServer start(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak) {
-        Javalin app = launch(dataSource, tweak);
-        Tokens tokens = new Tokens(new Transactions(dataSource), Clock.systemUTC());
+        return start(dataSource, tweak, Clock.systemUTC());
+    }
+
+    /** Starts a server whose clock (token expiry and last use, backup times) is {@code clock}. */
+    public static TestServer start(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak, Clock clock) {
+        Javalin app = launch(dataSource, tweak, clock);
+        Tokens tokens = new Tokens(new Transactions(dataSource), clock);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         return new TestServer(app, dataSource, tokens.create("admin-" + suffix, Role.ADMIN),
                 tokens.create("writer-" + suffix, Role.WRITE), tokens.create("reader-" + suffix, Role.READ));
@@ -62,13 +67,13 @@ public final class TestServer implements AutoCloseable {
 
     /** A server over a database that may be unreachable: no tokens are created. */
     public static TestServer startWithoutTokens(DataSource dataSource) {
-        return new TestServer(launch(dataSource, settings -> settings), dataSource, null, null, null);
+        return new TestServer(launch(dataSource, settings -> settings, Clock.systemUTC()), dataSource, null, null, null);
     }
 
-    private static Javalin launch(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak) {
+    private static Javalin launch(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak, Clock clock) {
         Settings settings = tweak.apply(Settings.fromEnvironment(Map.of(Settings.DATA_DIR, temporaryDirectory().toString()))
                 .withHttp("127.0.0.1", 0));
-        return Application.create(settings, dataSource, Clock.systemUTC()).start(settings.httpHost(), 0);
+        return Application.create(settings, dataSource, clock).start(settings.httpHost(), 0);
     }
 
     public DataSource dataSource() {

@@ -8,11 +8,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.postgresql.util.PSQLException;
 
 /** Plain JDBC for tests: checks the database state behind the API, and writes as a foreign client would. */
 public final class TestSql {
@@ -57,6 +59,50 @@ public final class TestSql {
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the statements in one transaction that is then rolled back; a failure is thrown as it is. */
+    public static void rolledBack(DataSource dataSource, String... statements) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                executeAll(connection, statements);
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    /** The error that the statements, run in one transaction that is rolled back, end with. */
+    public static PSQLException refusal(DataSource dataSource, String... statements) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                return refusalOn(connection, statements);
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The error that the statements end with on this connection; fails the test when none fails. */
+    public static PSQLException refusalOn(Connection connection, String... statements) throws SQLException {
+        try {
+            executeAll(connection, statements);
+        } catch (PSQLException e) {
+            return e;
+        }
+        throw new AssertionError("not refused: " + String.join("; ", statements));
+    }
+
+    private static void executeAll(Connection connection, String... statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
         }
     }
 

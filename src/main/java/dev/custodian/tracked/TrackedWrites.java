@@ -1,0 +1,255 @@
+package dev.custodian.tracked;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.custodian.db.Transactions;
+import dev.custodian.db.WriteContext;
+import dev.custodian.http.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The one place that writes tracked rows. Each write is one transaction that declares its
+ * context (actor, request id, operation, what the request names for removal) once; the
+ * database's triggers then keep the version, refuse what would lose data the request did not
+ * name, and record the change. A merge patch is one statement; anything that needs the current
+ * state first locks the row, asks its {@link Change} for the target state and writes that. A dry
+ * run is the same write in a transaction that is rolled back, reporting what history recorded.
+ * Thread-safe.
+ */
+public final class TrackedWrites {
+    private final Transactions transactions;
+    private final TrackedTable table;
+    private final RowStatements sql;
+
+    public TrackedWrites(Transactions transactions, TrackedTable table) {
+        this.transactions = transactions;
+        this.table = table;
+        this.sql = new RowStatements(table);
+    }
+
+    /**
+     * The state a write makes current, computed from the locked row (reading more, such as
+     * history, on the same connection if it needs to); a JSON null removes the row.
+     */
+    @FunctionalInterface
+    public interface Change {
+        JsonNode target(Row current, Connection connection) throws SQLException;
+    }
+
+    /** Inserts a new row with a key the database chooses; {@code state} holds every column. */
+    public Written create(WriteRequest request, ObjectNode state) {
+        return run(request, connection -> {
+            Result created = single(connection, sql.create, statement -> statement.setString(1, Json.write(state)))
+                    .orElseThrow();
+            return written(connection, request, null, 0, created);
+        });
+    }
+
+    /**
+     * Applies an RFC 7396 merge patch of the state (columns named in it replaced, documents
+     * merged) in one statement, under the row lock the UPDATE takes; the patch's null members
+     * must be named in the request. Refused when the row is missing, deleted, or not at If-Match.
+     */
+    public Written merge(WriteRequest request, String key, ObjectNode patch) {
+        WriteContext context = request.declared();
+        if (request.dryRun()) {
+            return transactions.rehearse(context, connection -> {
+                Row current = lockLive(connection, key, request.ifMatch());
+                return written(connection, request, current, mergeStatement(connection, context, key, patch, OptionalLong.empty()));
+            });
+        }
+        return transactions.autocommit(connection -> {
+            Result merged = mergeStatement(connection, context, key, patch, request.ifMatch());
+            return new Written(key, merged.version(), null, merged.json(), null);
+        });
+    }
+
+    /** Locks the live row, checks If-Match, and writes the state {@code change} computes from it. */
+    public Written change(WriteRequest request, String key, Change change) {
+        return run(request, connection -> {
+            Row current = lockLive(connection, key, request.ifMatch());
+            return written(connection, request, current, write(connection, current, change.target(current, connection)));
+        });
+    }
+
+    /**
+     * Locks the row, whether live, deleted or gone (a key history knows), checks If-Match, and
+     * writes the state {@code change} computes from it: the way back for reverts and rollbacks.
+     */
+    public Written restoreState(WriteRequest request, String key, Change change) {
+        return run(request, connection -> {
+            Row current = lockAny(connection, key);
+            if (!current.known()) {
+                throw new RowNotFoundException(table, key);
+            }
+            checkVersion(key, request.ifMatch(), current.version());
+            Result result = write(connection, current, change.target(current, connection));
+            return written(connection, request, current, result);
+        });
+    }
+
+    /** The row, locked, in whatever state it is; for a key without a row, its last recorded version (0 if none). */
+    public Row lockAny(Connection connection, String key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.lock)) {
+            statement.setString(1, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    JsonNode state = Json.parseTrusted(rows.getString("state"));
+                    String representation = state.path("deleted").asBoolean() ? null : rows.getString("json");
+                    return new Row(key, rows.getLong("version"), state, representation);
+                }
+            }
+        }
+        return Row.absent(key, lastVersion(connection, key));
+    }
+
+    private Row lockLive(Connection connection, String key, OptionalLong ifMatch) throws SQLException {
+        Row current = lockAny(connection, key);
+        if (!current.live()) {
+            throw new RowNotFoundException(table, key);
+        }
+        checkVersion(key, ifMatch, current.version());
+        return current;
+    }
+
+    private void checkVersion(String key, OptionalLong ifMatch, long current) {
+        if (ifMatch.isPresent() && ifMatch.getAsLong() != current) {
+            throw new VersionMismatchException(table, key, ifMatch.getAsLong(), current);
+        }
+    }
+
+    /** The row's version and representation after a write within the caller's transaction. */
+    record Result(String key, long version, String json, boolean deleted) {
+    }
+
+    private Result write(Connection connection, Row current, JsonNode target) throws SQLException {
+        String template = target.isNull() ? sql.delete : current.exists() ? sql.update : sql.insertAgain;
+        if (target.isNull() && !current.exists()) {
+            return new Result(current.key(), current.version(), null, true);
+        }
+        return single(connection, template.formatted(RowStatements.ONE_TARGET, sql.returning), statement -> {
+            statement.setString(1, current.key());
+            statement.setString(2, Json.write(target));
+        }).orElseThrow();
+    }
+
+    /**
+     * Makes current the states a query yields as {@code (key text, state jsonb)} rows, within the
+     * caller's transaction: rows that exist are updated, keys without a row are inserted again.
+     * Declares exactly {@code rows} to the bulk guard, and fails if the statements touched any
+     * other number of rows. Each row is recorded by the triggers with the context's op.
+     */
+    public long writeAll(Connection connection, WriteContext context, String targets, long rows) throws SQLException {
+        if (rows == 0) {
+            return 0;
+        }
+        Transactions.declare(connection, context.allowingRows(rows));
+        long touched = 0;
+        for (String template : new String[] {sql.update, sql.insertAgain}) {
+            try (PreparedStatement statement = connection.prepareStatement(template.formatted(targets, ""))) {
+                touched += statement.executeLargeUpdate();
+            }
+        }
+        if (touched != rows) {
+            throw new IllegalStateException("expected to write " + rows + " " + table.name() + " rows, wrote " + touched);
+        }
+        return touched;
+    }
+
+    private Result mergeStatement(Connection connection, WriteContext context, String key, ObjectNode patch,
+                                  OptionalLong ifMatch) throws SQLException {
+        Optional<Result> merged = single(connection, sql.merge, statement -> {
+            statement.setString(1, Json.write(patch));
+            statement.setString(2, context.actor());
+            statement.setString(3, context.requestId());
+            statement.setString(4, context.allowRemoval() ? "on" : "off");
+            statement.setString(5, context.removingJson());
+            statement.setString(6, key);
+            if (ifMatch.isPresent()) {
+                statement.setLong(7, ifMatch.getAsLong());
+                statement.setLong(8, ifMatch.getAsLong());
+            } else {
+                statement.setNull(7, Types.BIGINT);
+                statement.setNull(8, Types.BIGINT);
+            }
+        });
+        if (merged.isPresent()) {
+            return merged.get();
+        }
+        throw missOf(connection, key, ifMatch);
+    }
+
+    /** After a conditional statement touched nothing: tells a missing row (404) from another version (412). */
+    private RuntimeException missOf(Connection connection, String key, OptionalLong ifMatch) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.state)) {
+            statement.setString(1, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next() || rows.getBoolean("deleted")) {
+                    return new RowNotFoundException(table, key);
+                }
+                return new VersionMismatchException(table, key, ifMatch.orElse(-1), rows.getLong("version"));
+            }
+        }
+    }
+
+    private long lastVersion(Connection connection, String key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.lastVersion)) {
+            statement.setString(1, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** The outcome; for a dry run, with the changes history recorded in this transaction. */
+    private Written written(Connection connection, WriteRequest request, Row current, Result result) throws SQLException {
+        return written(connection, request, current.representation(), current.version(), result);
+    }
+
+    private Written written(Connection connection, WriteRequest request, String before, long previousVersion,
+                            Result result) throws SQLException {
+        String after = result.deleted() ? null : result.json();
+        JsonNode changes = request.dryRun() && result.version() != previousVersion ? recordedChanges(connection, result) : null;
+        return new Written(result.key(), result.version(), before, after, changes);
+    }
+
+    private JsonNode recordedChanges(Connection connection, Result result) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.changes)) {
+            statement.setString(1, result.key());
+            statement.setLong(2, result.version());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Json.parseTrusted(rows.getString(1)) : Json.MAPPER.createArrayNode();
+            }
+        }
+    }
+
+    private <T> T run(WriteRequest request, Transactions.Work<T> work) {
+        return request.dryRun()
+                ? transactions.rehearse(request.declared(), work)
+                : transactions.write(request.declared(), work);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private static Optional<Result> single(Connection connection, String statementSql, Binder binder) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
+            binder.bind(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Result(rows.getString("key"), rows.getLong("version"), rows.getString("json"),
+                        rows.getBoolean("deleted")));
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+-- The users table: the API representation of a user, and every trigger on the table with the
+-- function that keeps its version, guards it and records its updates. Repeatable: Flyway runs
+-- this file again whenever it changes, after every versioned migration and after the other
+-- repeatable files (they sort before it), so the functions the triggers call exist, and the
+-- triggers change over in one transaction.
+--
+-- Trigger names carry a number because PostgreSQL fires the triggers of one kind (BEFORE ROW,
+-- AFTER ROW, AFTER STATEMENT, ...) in name order. On users:
+--   BEFORE ROW       users_40_write              INSERT, UPDATE: version and updated_at; for an
+--                                                UPDATE also the key-loss guard and its history
+--   AFTER ROW        users_50_history            INSERT, DELETE: records the change
+--   AFTER STATEMENT  users_90_guard_bulk_update / users_90_guard_bulk_delete
+--   BEFORE STATEMENT users_90_guard_truncate, then users_95_history_truncate  (TRUNCATE only)
+
+-- RFC 3339 UTC timestamps with microseconds, the form every response uses. STABLE, as to_char
+-- is (it reads settings): declared IMMUTABLE it could not be inlined into custodian_user_json and
+-- ran as a separate function call twice per read.
+CREATE OR REPLACE FUNCTION custodian_time(t timestamptz) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+$$;
+
+-- The API representation of a user, built where the data lives so reads return stored
+-- JSON text without parsing it in the service.
+CREATE OR REPLACE FUNCTION custodian_user_json(u users) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT json_build_object(
+        'id', u.id, 'name', u.name, 'email', u.email, 'data', u.data, 'version', u.version,
+        'createdAt', custodian_time(u.created_at), 'updatedAt', custodian_time(u.updated_at))::text
+$$;
+
+-- The top-level keys of data the transaction declared its writes change, from
+-- custodian.changed_keys (a text[] literal such as {phone}); NULL when it declared none. The
+-- service's one-statement merge declares the keys of its patch. See custodian_write_row.
+CREATE OR REPLACE FUNCTION custodian_declared_keys() RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN current_setting('custodian.changed_keys', true) LIKE '{%}'
+                THEN current_setting('custodian.changed_keys', true)::text[] END
+$$;
+
+-- Every INSERT and UPDATE of a users row passes here, BEFORE it is written:
+--   * version and updated_at are kept by the database, whoever writes: raw SQL moves them
+--     too. A statement that changes nothing keeps the version, so "version" counts real
+--     changes. An INSERT of an id that already has history (a hard-deleted user coming back)
+--     continues its numbering, so a version never goes backwards and never repeats;
+--   * the key-loss guard refuses an UPDATE that removes something from data that the
+--     transaction did not confirm (custodian.allow_removal = 'on') or name
+--     (custodian.removing), with SQLSTATE CU001 (custodian_refuse_key_loss);
+--   * the UPDATE is recorded in user_changes, its diff both ways.
+-- One function for all three: each trigger call has a fixed cost, and this one also has the
+-- old row and the new one at hand for the guard and the diff.
+--
+-- The data of the usual write is settled without walking the document: when the transaction
+-- declared the keys its write changes (custodian_declared_keys) and data outside those keys
+-- is indeed unchanged (two deletes and one comparison, in C), only the members at those keys
+-- are judged and diffed, so the cost grows with the change. Up to 100 keys: a delete compares
+-- each key of the document with each key it deletes, so for more the longer way is cheaper.
+-- A declaration that does not hold only sends the write down the longer way:
+-- custodian_lost_paths (which settles an object of scalars at a glance) and
+-- custodian_history_diff over the whole document.
+--
+-- Runs BEFORE, so a refused row is never written, and last among the BEFORE ROW triggers: a
+-- future trigger that rewrites data takes a number below 40, so this one judges and records
+-- the row as it will be stored; nothing after it can skip the write. No WHEN clause:
+-- PostgreSQL prepares a trigger's WHEN expression anew for every statement, which on a
+-- single-row UPDATE cost more than the call it would save (measured).
+CREATE OR REPLACE FUNCTION custodian_write_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    last_recorded bigint;
+    guarded boolean;
+    keys text[];
+    key text;
+    old_data jsonb;
+    old_value jsonb;
+    new_value jsonb;
+    path text;
+    lost text[] := '{}';
+    data_diff record;
+    change_ops jsonb[] := '{}';
+    undo_ops jsonb[] := '{}';
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT max(c.version) INTO last_recorded FROM user_changes AS c WHERE c.user_id = NEW.id;
+        NEW.version := coalesce(last_recorded + 1, NEW.version, 1);
+        NEW.created_at := coalesce(NEW.created_at, now());
+        NEW.updated_at := CASE WHEN last_recorded IS NULL THEN NEW.created_at ELSE now() END;
+        RETURN NEW;
+    END IF;
+    NEW.id := OLD.id;
+    NEW.created_at := OLD.created_at;
+    -- OLD.data as stored may be out of line (TOAST): read it once, not at each use below.
+    old_data := custodian_in_memory(OLD.data);
+    IF (NEW.name, NEW.email, NEW.data, NEW.deleted_at)
+           IS NOT DISTINCT FROM (OLD.name, OLD.email, old_data, OLD.deleted_at) THEN
+        NEW.version := OLD.version;
+        NEW.updated_at := OLD.updated_at;
+        RETURN NEW;
+    END IF;
+    NEW.version := OLD.version + 1;
+    NEW.updated_at := now();
+
+    IF NEW.name IS DISTINCT FROM OLD.name THEN
+        change_ops := change_ops || custodian_history_replace('/name', to_jsonb(NEW.name));
+        undo_ops := undo_ops || custodian_history_replace('/name', to_jsonb(OLD.name));
+    END IF;
+    IF NEW.email IS DISTINCT FROM OLD.email THEN
+        change_ops := change_ops || custodian_history_replace('/email', to_jsonb(NEW.email));
+        undo_ops := undo_ops || custodian_history_replace('/email', to_jsonb(OLD.email));
+    END IF;
+    IF NEW.data IS DISTINCT FROM old_data THEN
+        guarded := current_setting('custodian.allow_removal', true) IS DISTINCT FROM 'on';
+        keys := custodian_declared_keys();
+        IF keys IS NULL OR cardinality(keys) > 100 OR (old_data - keys) IS DISTINCT FROM (NEW.data - keys) THEN
+            IF guarded THEN
+                PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id, custodian_unnamed_paths(
+                    custodian_lost_paths(old_data, NEW.data), current_setting('custodian.removing', true), old_data));
+            END IF;
+            data_diff := custodian_history_diff(old_data, NEW.data, '/data');
+            FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
+                change_ops := change_ops || (data_diff.changes -> i);
+                undo_ops := undo_ops || (data_diff.undo -> i);
+            END LOOP;
+        ELSE
+            -- Only the declared keys differ: judge and record those members alone.
+            FOREACH key IN ARRAY keys LOOP
+                old_value := old_data -> key;
+                new_value := NEW.data -> key;
+                CONTINUE WHEN old_value IS NOT DISTINCT FROM new_value;
+                path := '/data/' || custodian_pointer_token(key);
+                IF guarded AND new_value IS NULL THEN
+                    lost := lost || path;
+                ELSIF guarded AND jsonb_typeof(old_value) IN ('object', 'array') THEN
+                    lost := lost || custodian_lost_paths(old_value, new_value, path);
+                END IF;
+                IF jsonb_typeof(old_value) = 'object' AND jsonb_typeof(new_value) = 'object' THEN
+                    data_diff := custodian_history_diff(old_value, new_value, path);
+                    FOR i IN 0 .. jsonb_array_length(data_diff.changes) - 1 LOOP
+                        change_ops := change_ops || (data_diff.changes -> i);
+                        undo_ops := undo_ops || (data_diff.undo -> i);
+                    END LOOP;
+                ELSE
+                    change_ops := change_ops || custodian_history_op(old_value, new_value, path);
+                    undo_ops := undo_ops || custodian_history_op(new_value, old_value, path);
+                END IF;
+            END LOOP;
+            IF cardinality(lost) > 0 THEN
+                PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.id,
+                                                  custodian_unnamed_paths(lost, current_setting('custodian.removing', true), old_data));
+            END IF;
+        END IF;
+    END IF;
+    IF (NEW.deleted_at IS NULL) <> (OLD.deleted_at IS NULL) THEN
+        change_ops := change_ops || custodian_history_replace('/deleted', to_jsonb(NEW.deleted_at IS NOT NULL));
+        undo_ops := undo_ops || custodian_history_replace('/deleted', to_jsonb(OLD.deleted_at IS NOT NULL));
+    END IF;
+    -- custodian_history_append's INSERT, written out: a call of it would cost every write one
+    -- more function call.
+    INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot)
+    VALUES (NEW.id, NEW.version, NEW.updated_at, custodian_change_actor(),
+            nullif(current_setting('custodian.request_id', true), ''), custodian_change_source(),
+            coalesce(nullif(current_setting('custodian.op', true), ''),
+                     CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'delete' ELSE 'update' END),
+            to_jsonb(change_ops), to_jsonb(undo_ops),
+            CASE WHEN NEW.version % 100 = 0 OR (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL)
+                 THEN custodian_history_state(NEW) END);
+    RETURN NEW;
+END $$;
+
+DROP TRIGGER IF EXISTS users_10_keep_version ON users;
+DROP TRIGGER IF EXISTS users_40_guard_key_loss ON users;
+
+CREATE OR REPLACE TRIGGER users_40_write
+    BEFORE INSERT OR UPDATE ON users
+    FOR EACH ROW EXECUTE FUNCTION custodian_write_row();
+
+-- AFTER ROW: an INSERT is recorded once the row is final (its id, its version), and a
+-- refused or rolled-back write leaves no entry.
+CREATE OR REPLACE TRIGGER users_50_history
+    AFTER INSERT OR DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION custodian_history_record();
+
+-- AFTER STATEMENT, because only when the statement is done is the number of rows it touched
+-- known; the error then rolls back all of it. Rows are counted in the OLD transition table.
+-- UPDATE and DELETE get one trigger each: a trigger with a transition table may have only one
+-- event. They also fire for the UPDATE part of INSERT ... ON CONFLICT and for MERGE.
+CREATE OR REPLACE TRIGGER users_90_guard_bulk_update
+    AFTER UPDATE ON users
+    REFERENCING OLD TABLE AS touched_rows
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION custodian_guard_bulk();
+
+CREATE OR REPLACE TRIGGER users_90_guard_bulk_delete
+    AFTER DELETE ON users
+    REFERENCING OLD TABLE AS touched_rows
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION custodian_guard_bulk();
+
+-- BEFORE, so that nothing is removed when the guard refuses; numbered before
+-- users_95_history_truncate, so a refused TRUNCATE records nothing.
+CREATE OR REPLACE TRIGGER users_90_guard_truncate
+    BEFORE TRUNCATE ON users
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION custodian_guard_truncate();
+
+CREATE OR REPLACE TRIGGER users_95_history_truncate
+    BEFORE TRUNCATE ON users
+    FOR EACH STATEMENT EXECUTE FUNCTION custodian_history_record_truncate();
+
+-- Replaced by custodian_write_row.
+DROP FUNCTION IF EXISTS custodian_keep_version();
+DROP FUNCTION IF EXISTS custodian_guard_key_loss();
