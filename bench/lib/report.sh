@@ -42,12 +42,12 @@ results_table() {
     echo '| workload | measured | req/s | p50 ms | p99 ms | errors | CPU ms/req | RSS MB | ratio |'
     echo '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
     table_row w1.custodian "p99 $(check "$(field w1.custodian 3)" "<=" 25 " ms")"
-    table_row w1.a "Custodian ÷ (a) = $(ratio "$(field w1.custodian 1)" "$(field w1.a 1)" ">=" 0.7)"
-    table_row w1.b "(a) ÷ (b) = $(ratio "$(field w1.a 1)" "$(field w1.b 1)" ">=" 0.8)"
-    table_row w1.classic "Custodian ÷ classic = $(ratio "$(field w1.custodian 1)" "$(field w1.classic 1)" ">=" 4)"
+    table_row w1.a "Custodian ÷ (a) = $(ratio "$(field w1.custodian 1)" "$(field w1.a 1)" ">=" 0.85)"
+    table_row w1.b "(a) ÷ (b) = $(ratio "$(field w1.a 1)" "$(field w1.b 1)" ">=" 0.6)"
+    table_row w1.classic "Custodian ÷ classic = $(ratio "$(field w1.custodian 1)" "$(field w1.classic 1)" ">=" 3)"
     table_row w2.custodian "÷ classic phone update = $(ratio "$(field w2.custodian 1)" "$(field w1.classic 1)")"
     table_row w3.custodian ""
-    table_row w3.a "Custodian ÷ (a) = $(ratio "$(field w3.custodian 1)" "$(field w3.a 1)" ">=" 0.3)"
+    table_row w3.a "Custodian ÷ (a) = $(ratio "$(field w3.custodian 1)" "$(field w3.a 1)" ">=" 0.5)"
     table_row w3.b "(a) ÷ (b) = $(ratio "$(field w3.a 1)" "$(field w3.b 1)")"
     table_row w3.classic "Custodian ÷ classic = $(ratio "$(field w3.custodian 1)" "$(field w3.classic 1)" ">=" 5)"
     table_row w4.custodian ""
