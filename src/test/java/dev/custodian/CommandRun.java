@@ -25,7 +25,7 @@ record CommandRun(int exit, String out, String err) {
     static CommandRun run(DataSource db, Path dataDir, String... args) {
         String[] all = Arrays.copyOf(args, args.length + 4);
         all[args.length] = "--database-url";
-        all[args.length + 1] = jdbcUrlWithUser(db);
+        all[args.length + 1] = TestDatabase.urlWithCredentials(db);
         all[args.length + 2] = "--data-dir";
         all[args.length + 3] = dataDir.toString();
         return of(all);
@@ -34,12 +34,5 @@ record CommandRun(int exit, String out, String err) {
     /** The lines the command itself wrote to standard error for a person, without the log. */
     List<String> messages() {
         return Arrays.stream(err.split("\n")).filter(line -> line.startsWith("custodian:")).toList();
-    }
-
-    private static String jdbcUrlWithUser(DataSource db) {
-        var url = TestDatabase.urlOf(db);
-        String query = url.user().map(user -> "user=" + user).orElse("")
-                + url.password().map(password -> "&password=" + password).orElse("");
-        return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + query;
     }
 }
