@@ -37,20 +37,35 @@ public final class ServiceProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /** The JVM options of a child service, which also keep {@code serve} in that JVM. */
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m");
+
     /** {@code serve} on a free port over the embedded database in {@code dataDir}. */
     public static ServiceProcess serve(Path dataDir, Map<String, String> environment) {
+        return serve(dataDir, environment, JVM_OPTIONS);
+    }
+
+    /** {@code serve} started as the README starts it: a JVM without options. */
+    public static ServiceProcess serveWithoutJvmOptions(Path dataDir, Map<String, String> environment) {
+        return serve(dataDir, environment, List.of());
+    }
+
+    private static ServiceProcess serve(Path dataDir, Map<String, String> environment, List<String> jvmOptions) {
         int port = freePort();
-        return run(dataDir, environment, port, "serve", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
+        return run(dataDir, environment, port, jvmOptions,
+                "serve", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
     }
 
     /** Any command line; its output goes to files in {@code workDir}. */
     public static ServiceProcess run(Path workDir, Map<String, String> environment, String... arguments) {
-        return run(workDir, environment, 0, arguments);
+        return run(workDir, environment, 0, JVM_OPTIONS, arguments);
     }
 
-    private static ServiceProcess run(Path workDir, Map<String, String> environment, int port, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.custodian.Main"));
+    private static ServiceProcess run(Path workDir, Map<String, String> environment, int port, List<String> jvmOptions,
+                                      String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.custodian.Main"));
         command.addAll(List.of(arguments));
         try {
             Files.createDirectories(workDir);
