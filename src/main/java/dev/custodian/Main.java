@@ -12,6 +12,7 @@ import dev.custodian.backup.VerificationReport;
 import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
+import dev.custodian.db.AppRoleGrants;
 import dev.custodian.db.Database;
 import dev.custodian.db.DatabaseException;
 import dev.custodian.db.DatabaseUnavailableException;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
 /** The command line: {@code serve}, {@code token create}, {@code backup ...}. Parses, then calls the application. */
 @Command(name = "custodian", mixinStandardHelpOptions = true, versionProvider = Main.VersionLine.class,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
-        subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class})
+        subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class, Main.DbCommand.class})
 public final class Main {
 
     /** {@code --version}: the version this jar was built as. */
@@ -372,6 +373,34 @@ public final class Main {
                 }
             }
             return ids;
+        }
+    }
+
+    @Command(name = "db", mixinStandardHelpOptions = true, description = "Manage the database's roles for other applications.",
+            subcommands = {GrantApp.class})
+    static final class DbCommand {
+    }
+
+    @Command(name = "grant-app", mixinStandardHelpOptions = true,
+            description = "Let a database role of another application read and write users, recorded in history as"
+                    + " sql:ROLE, without the rights to forge history, empty, alter or drop tables, or disable guards.")
+    static final class GrantApp extends DatabaseCommand {
+        @Parameters(paramLabel = "ROLE", description = "an existing database role (CREATE ROLE ... LOGIN first)")
+        String role;
+
+        @Override
+        public Integer call() {
+            var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
+            AppRoleGrants.Granted granted;
+            try (Database db = database.open(database.settings())) {
+                granted = AppRoleGrants.grant(new Transactions(db.dataSource()), context, role);
+            }
+            var out = out();
+            granted.statements().forEach(statement -> out.println(statement + ";"));
+            var err = spec.commandLine().getErr();
+            granted.beyond().forEach(right -> err.println("custodian: warning: role " + role + " keeps more than an"
+                    + " application needs: " + right));
+            return 0;
         }
     }
 }

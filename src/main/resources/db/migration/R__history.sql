@@ -83,17 +83,68 @@ END $$;
 COMMENT ON FUNCTION custodian_history_diff(jsonb, jsonb, text) IS
     'RFC 6902 operations from old to new (changes) and back (undo); objects key by key, arrays and scalars whole. See docs/history.md.';
 
--- Who made a change, as history records it: custodian.actor when the transaction declared it
--- (the service declares token:<name>), else the database role. One place for both columns.
+-- Who made a change, as history records it. Only the service may say who: a session whose role
+-- is a member of custodian_service (V8__service_role.sql) is recorded with the actor it declared
+-- in custodian.actor (the service declares token:<name>) and source 'api'. Any other session is
+-- recorded as source 'sql' and actor 'sql:<session user>', and the actor it declared, if any,
+-- is kept as claimed_actor: said, not proven.
+--
+-- The session user, not the current user: these functions run inside the SECURITY DEFINER
+-- trigger functions below, where the current user is their owner; and SET ROLE cannot lend a
+-- session a membership its login role lacks (a role may only be SET to roles it is a member
+-- of, and membership is transitive). A superuser passes every membership check, as it passes
+-- every permission check: it can declare any actor, as it could also edit user_changes.
+--
+-- Computed on every call, not remembered: a setting would be the cheap place, but every session
+-- may write every custodian.* setting, so it would be forgeable. pg_has_role reads a membership
+-- list PostgreSQL keeps per backend until pg_auth_members changes; to_regrole is one cache
+-- lookup. A role custodian_service that does not exist (no role could create it) makes every
+-- session a non-member: nothing is recorded as proven that was not checked.
+-- This is the one definition of "the session is the service"; other functions ask it.
+CREATE OR REPLACE FUNCTION custodian_session_is_service() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT coalesce(pg_has_role(session_user, to_regrole('custodian_service'), 'MEMBER'), false)
+$$;
+
+COMMENT ON FUNCTION custodian_session_is_service() IS
+    'Whether the session''s login role is a member of custodian_service, the only kind of session whose custodian.actor history trusts. See docs/access.md.';
+
+-- The actor declared with custodian.actor, '' and unset alike read as none.
+CREATE OR REPLACE FUNCTION custodian_declared_actor() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT nullif(current_setting('custodian.actor', true), '')
+$$;
+
 CREATE OR REPLACE FUNCTION custodian_change_actor() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT coalesce(nullif(current_setting('custodian.actor', true), ''), 'sql:' || current_user)
+    SELECT coalesce(CASE WHEN custodian_session_is_service() THEN custodian_declared_actor() END,
+                    'sql:' || session_user)
 $$;
 
 CREATE OR REPLACE FUNCTION custodian_change_source() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN nullif(current_setting('custodian.actor', true), '') IS NULL THEN 'sql' ELSE 'api' END
+    SELECT CASE WHEN custodian_declared_actor() IS NOT NULL AND custodian_session_is_service() THEN 'api' ELSE 'sql' END
 $$;
+
+CREATE OR REPLACE FUNCTION custodian_change_claimed_actor() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN NOT custodian_session_is_service() THEN custodian_declared_actor() END
+$$;
+
+-- Makes a trigger function that writes user_changes run with its owner's rights, whoever fires
+-- it: a role that may write users (custodian db grant-app) needs no right on user_changes, so it
+-- cannot add, change or remove history by itself. The search path is fixed to Custodian's
+-- schema, pg_temp last, as https://www.postgresql.org/docs/current/sql-createfunction.html
+-- ("Writing SECURITY DEFINER Functions Safely") asks: the function then finds only Custodian's
+-- own tables and functions, never a caller's temporary table or function of the same name.
+-- Called after each such function is (re)created, by the file that creates it; CREATE OR
+-- REPLACE would otherwise leave it running with the caller's rights.
+CREATE OR REPLACE FUNCTION custodian_run_as_owner(trigger_function regprocedure) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = %I, pg_temp',
+                   trigger_function, current_schema());
+END $$;
 
 -- Appends one entry to user_changes with the transaction's context (SET LOCAL custodian.*,
 -- read with current_setting(name, true): unset reads as NULL, and a setting a finished
@@ -104,11 +155,12 @@ CREATE OR REPLACE FUNCTION custodian_history_append(user_id bigint, version bigi
                                                     snapshot jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot)
+    INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot,
+                              claimed_actor)
     VALUES (user_id, version, at, custodian_change_actor(),
             nullif(current_setting('custodian.request_id', true), ''), custodian_change_source(),
             coalesce(nullif(current_setting('custodian.op', true), ''), default_op),
-            changes, undo, snapshot);
+            changes, undo, snapshot, custodian_change_claimed_actor());
 END $$;
 
 -- The capture of INSERT and DELETE (users_50_history); UPDATEs are recorded by the write
@@ -140,13 +192,17 @@ END $$;
 CREATE OR REPLACE FUNCTION custodian_history_record_truncate() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot)
+    INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot,
+                              claimed_actor)
     SELECT u.id, u.version + 1, now(), custodian_change_actor(),
            nullif(current_setting('custodian.request_id', true), ''), custodian_change_source(),
            coalesce(nullif(current_setting('custodian.op', true), ''), 'delete'),
            jsonb_build_array(custodian_history_replace('', 'null')),
            jsonb_build_array(custodian_history_replace('', custodian_history_state(u))),
-           'null'
+           'null', custodian_change_claimed_actor()
       FROM users AS u;
     RETURN NULL;
 END $$;
+
+SELECT custodian_run_as_owner('custodian_history_record()');
+SELECT custodian_run_as_owner('custodian_history_record_truncate()');

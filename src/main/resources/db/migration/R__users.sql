@@ -156,16 +156,21 @@ BEGIN
     END IF;
     -- custodian_history_append's INSERT, written out: a call of it would cost every write one
     -- more function call.
-    INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot)
+    INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot,
+                              claimed_actor)
     VALUES (NEW.id, NEW.version, NEW.updated_at, custodian_change_actor(),
             nullif(current_setting('custodian.request_id', true), ''), custodian_change_source(),
             coalesce(nullif(current_setting('custodian.op', true), ''),
                      CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'delete' ELSE 'update' END),
             to_jsonb(change_ops), to_jsonb(undo_ops),
             CASE WHEN NEW.version % 100 = 0 OR (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL)
-                 THEN custodian_history_state(NEW) END);
+                 THEN custodian_history_state(NEW) END,
+            custodian_change_claimed_actor());
     RETURN NEW;
 END $$;
+
+-- It writes user_changes: with its owner's rights, so that writers of users need none there.
+SELECT custodian_run_as_owner('custodian_write_row()');
 
 DROP TRIGGER IF EXISTS users_10_keep_version ON users;
 DROP TRIGGER IF EXISTS users_40_guard_key_loss ON users;

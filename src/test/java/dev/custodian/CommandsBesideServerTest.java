@@ -9,6 +9,10 @@ import dev.custodian.testing.TestSql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -80,6 +84,39 @@ class CommandsBesideServerTest {
         assertThat(verify.out()).contains("is valid");
         assertThat(TestSql.parse(preview.out()).get("dryRun").asBoolean()).isTrue();
         assertThat(server.send("GET", user, adminToken, null).body()).as("the preview changed nothing").isEqualTo(before.body());
+    }
+
+    @Test
+    void anApplicationRoleGrantedBesideTheServerWritesUsersThatTheServerShowsWithTheirHistory() throws Exception {
+        long postgres = postmasterPid();
+        String password = Files.readString(dataDir.resolve("postgres-password")).strip();
+        String url = "jdbc:postgresql://127.0.0.1:" + Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
+                .get(3).strip() + "/postgres";
+        try (Connection admin = DriverManager.getConnection(url, "postgres", password);
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE ROLE beside_app LOGIN PASSWORD 'beside'");
+        }
+
+        var granted = command("db", "grant-app", "beside_app");
+
+        assertUsedTheServersDatabase(granted, postgres);
+        assertThat(granted.out()).contains("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users TO beside_app;");
+        long id;
+        try (Connection app = DriverManager.getConnection(url, "beside_app", "beside");
+             Statement statement = app.createStatement();
+             ResultSet row = statement.executeQuery("INSERT INTO users (name, email) VALUES ('Beside', 'beside@app.example')"
+                     + " RETURNING id")) {
+            row.next();
+            id = row.getLong(1);
+        }
+        JsonNode entry = server.send("GET", "/users/" + id + "/history", adminToken, null).json().get("items").get(0);
+        assertThat(entry.get("actor").asText()).isEqualTo("sql:beside_app");
+        assertThat(entry.get("source").asText()).isEqualTo("sql");
+        // The other tests count the server's users: this one leaves none.
+        try (Connection app = DriverManager.getConnection(url, "beside_app", "beside");
+             Statement statement = app.createStatement()) {
+            assertThat(statement.executeUpdate("DELETE FROM users WHERE id = " + id)).isEqualTo(1);
+        }
     }
 
     @Test

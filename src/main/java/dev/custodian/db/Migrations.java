@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings the schema up to date with the SQL files in {@code db/migration}, then makes sure the
- * DDL guard stands, or says at start, in one WARN line, why it cannot.
+ * DDL guard stands, or says at start, in one WARN line, why it cannot; and the same, in a line
+ * of its own, when the role may not be a member of the service role.
  */
 public final class Migrations {
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
@@ -53,6 +54,10 @@ public final class Migrations {
             String unprotected = SchemaInspection.installDdlGuard(connection).explanation();
             if (unprotected != null) {
                 log.warn(unprotected);
+            }
+            String unproven = SchemaInspection.serviceRole(connection).explanation();
+            if (unproven != null) {
+                log.warn(unproven);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not install the DDL guard: " + e.getMessage(), e);

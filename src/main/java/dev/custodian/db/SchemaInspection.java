@@ -81,6 +81,12 @@ final class SchemaInspection {
                     PERFORM custodian_ddl_guard.install();
                 END IF;
             END $$""";
+    /** Asks the function history asks (R__history.sql), when the migrations defined it. */
+    private static final String SERVICE_ROLE = """
+            SELECT to_regrole('custodian_service') IS NOT NULL AS defined, session_user AS login,
+                   to_regprocedure('custodian_session_is_service()') IS NOT NULL AS checkable
+            """;
+    private static final String IS_SERVICE = "SELECT custodian_session_is_service()";
     private static final String HISTORY_EXISTS = "SELECT to_regclass('flyway_schema_history') IS NOT NULL";
     private static final String APPLIED = "SELECT version, description, success FROM flyway_schema_history";
 
@@ -112,6 +118,47 @@ final class SchemaInspection {
         }
     }
 
+    /**
+     * Whether the service's own sessions may declare the actor of their changes, that is whether
+     * its login role is a member of custodian_service (V8__service_role.sql). When it is not,
+     * history records the service's changes as source sql too, with the token as claimed actor:
+     * true, but weaker than it should be, and only an administrator can put it right.
+     */
+    record ServiceRole(boolean on, boolean defined, String login) {
+        /** One line saying what history cannot prove and how to put it right, or null when the role is in place. */
+        String explanation() {
+            if (on) {
+                return null;
+            }
+            String consequence = "so history cannot tell the service's changes from other SQL: it records every change"
+                    + " as source sql, actor sql:" + login + ", with the token only as claimedActor;";
+            return defined
+                    ? "the service role is off: role '" + login + "' is not a member of custodian_service and may not"
+                            + " make itself one, " + consequence + " an administrator can run GRANT custodian_service TO "
+                            + login + " (docs/access.md)"
+                    : "the service role is off: role custodian_service does not exist and role '" + login + "' may not"
+                            + " create roles, " + consequence + " an administrator can run CREATE ROLE custodian_service"
+                            + " NOLOGIN; GRANT custodian_service TO " + login + " (docs/access.md)";
+        }
+    }
+
+    static ServiceRole serviceRole(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(SERVICE_ROLE);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            boolean member = row.getBoolean("checkable") && isService(connection);
+            return new ServiceRole(member, row.getBoolean("defined"), row.getString("login"));
+        }
+    }
+
+    private static boolean isService(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(IS_SERVICE);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getBoolean(1);
+        }
+    }
+
     /** Looks at everything; {@code migrations} may be null while unknown, and then only failed ones are found. */
     static SchemaReport inspect(Connection connection, Instant at, List<Migrations.Expected> migrations)
             throws SQLException {
@@ -122,7 +169,11 @@ final class SchemaInspection {
         if (!guard.on()) {
             (guard.installable() ? problems : warnings).add(guard.explanation());
         }
-        return new SchemaReport(at, true, problems, warnings, guard.on());
+        ServiceRole service = serviceRole(connection);
+        if (!service.on()) {
+            warnings.add(service.explanation());
+        }
+        return new SchemaReport(at, true, problems, warnings, guard.on(), service.on());
     }
 
     /** Puts the DDL guard's event triggers back where the role may (a superuser), and says how it stands. */

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What one look at the database found: whether it answered, what is wrong with the schema
  * Custodian relies on (a missing table or trigger, a column of the wrong type or nullability,
- * an unapplied migration), and what only weakens it (the DDL guard could not be installed).
+ * an unapplied migration), and what only weakens it (the DDL guard could not be installed, the
+ * service's role is not a member of custodian_service).
  * Immutable.
  *
  * @param checkedAt   when the look started: it reflects the schema at that time or later
@@ -14,9 +15,11 @@ import java.util.List;
  * @param problems    each thing that is damaged, for a person to act on; empty when sound
  * @param warnings    each protection that is missing while the schema itself is sound
  * @param ddlGuardOn  whether the DDL guard's event triggers are installed and enabled
+ * @param serviceRoleOn whether the service's sessions are members of custodian_service, so that
+ *                    history records the actors they declare as proven ({@code source: api})
  */
 public record SchemaReport(Instant checkedAt, boolean reachable, List<String> problems, List<String> warnings,
-                           boolean ddlGuardOn) {
+                           boolean ddlGuardOn, boolean serviceRoleOn) {
 
     public SchemaReport {
         problems = List.copyOf(problems);
@@ -24,7 +27,7 @@ public record SchemaReport(Instant checkedAt, boolean reachable, List<String> pr
     }
 
     static SchemaReport unreachable(Instant checkedAt, String why) {
-        return new SchemaReport(checkedAt, false, List.of(why), List.of(), false);
+        return new SchemaReport(checkedAt, false, List.of(why), List.of(), false, false);
     }
 
     public boolean damaged() {

@@ -21,8 +21,8 @@ import java.util.OptionalLong;
 final class HistoryStore {
     /** The members of a history entry as the API shows it, for {@code json_build_object} over {@code user_changes c}. */
     static final String ENTRY_MEMBERS = """
-            'version', c.version, 'at', custodian_time(c.at), 'actor', c.actor, 'requestId', c.request_id,
-            'source', c.source, 'op', c.op, 'changes', c.changes, 'undo', c.undo""";
+            'version', c.version, 'at', custodian_time(c.at), 'actor', c.actor, 'claimedActor', c.claimed_actor,
+            'requestId', c.request_id, 'source', c.source, 'op', c.op, 'changes', c.changes, 'undo', c.undo""";
     private static final String PAGE = """
             SELECT c.version, json_build_object(%s)::text AS json
               FROM user_changes c

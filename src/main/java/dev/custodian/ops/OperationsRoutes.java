@@ -47,7 +47,8 @@ public final class OperationsRoutes {
     /**
      * Whether this instance can serve: the database answers within a second and its schema is
      * intact (503 naming what is wrong otherwise). Ready but "degraded" when a protection is
-     * missing that the database role cannot install (the DDL guard).
+     * missing that the database role cannot install (the DDL guard, its membership of the
+     * service role).
      */
     private void ready(Context ctx) {
         SchemaReport report = transactions.schema().current();
@@ -62,6 +63,7 @@ public final class OperationsRoutes {
         body.put("database", "up");
         body.put("schema", "ok");
         body.put("ddlGuard", report.ddlGuardOn() ? "on" : "off");
+        body.put("serviceRole", report.serviceRoleOn() ? "on" : "off");
         if (!report.warnings().isEmpty()) {
             body.set("warnings", Json.MAPPER.valueToTree(report.warnings()));
         }

@@ -33,7 +33,7 @@ class ReadinessTest {
 
         JsonNode ready = server.request("GET", "/health/ready").token(null).send().json();
         assertThat(ready.toString())
-                .isEqualTo("{\"status\":\"ok\",\"database\":\"up\",\"schema\":\"ok\",\"ddlGuard\":\"on\"}");
+                .isEqualTo("{\"status\":\"ok\",\"database\":\"up\",\"schema\":\"ok\",\"ddlGuard\":\"on\",\"serviceRole\":\"on\"}");
         assertThat(server.request("GET", "/health").token(null).send().json()).isEqualTo(ready);
         assertThat(server.request("GET", "/health/live").token(null).send().json().toString())
                 .isEqualTo("{\"status\":\"ok\"}");

@@ -100,11 +100,17 @@ public final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create role and database " + role, e);
         }
-        // The URL may name the administrator (the embedded server's does: ?user=postgres), and
-        // PgJDBC lets the URL's parameters win over the credentials given beside it.
-        String url = at.urlFor(role).replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
-        return new OwnedDatabase(new DatabaseUrl(url, Optional.of(role), Optional.of(password)),
+        return new OwnedDatabase(new DatabaseUrl(withoutCredentials(at.urlFor(role)), Optional.of(role), Optional.of(password)),
                 new DatabaseUrl(at.urlFor(role), at.user(), at.password()));
+    }
+
+    /**
+     * The URL without the credentials it may carry. The URL may name the administrator (the
+     * embedded server's does: ?user=postgres), and PgJDBC lets the URL's parameters win over the
+     * credentials given beside it.
+     */
+    public static String withoutCredentials(String jdbcUrl) {
+        return jdbcUrl.replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
     }
 
     /**
