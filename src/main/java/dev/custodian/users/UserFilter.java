@@ -10,6 +10,12 @@ import io.javalin.http.Context;
 record UserFilter(String email, String nameContains) {
     /** A name is at most 200 characters, so a longer part of one matches nothing: it is a mistake. */
     private static final int LONGEST_NAME = 200;
+    /**
+     * The trigram index answers a part of three characters or more. A shorter one matches most
+     * names when it is common and, when it is rare, can only be answered by reading the whole
+     * table (seconds on a million users, up to the statement timeout).
+     */
+    private static final int SHORTEST_PART = 3;
 
     static UserFilter parse(Context ctx) {
         return new UserFilter(ctx.queryParam("email"), nameContains(ctx.queryParam("name")));
@@ -32,9 +38,11 @@ record UserFilter(String email, String nameContains) {
         if (text == null) {
             return null;
         }
-        if (text.isBlank() || text.codePointCount(0, text.length()) > LONGEST_NAME) {
-            throw ApiException.validation("name", "must be a part of a name, 1 to " + LONGEST_NAME
-                    + " characters and not only spaces; got '" + text + "'");
+        int length = text.codePointCount(0, text.length());
+        if (text.isBlank() || length < SHORTEST_PART || length > LONGEST_NAME) {
+            throw ApiException.validation("name", "must be a part of a name of " + SHORTEST_PART + " to " + LONGEST_NAME
+                    + " characters, not only spaces (for a short name, add a space or a neighbouring letter: ' Li'); got '"
+                    + text + "'");
         }
         if (text.indexOf('\u0000') >= 0) {
             throw ApiException.validation("name", "must not contain the character U+0000, which no name holds");
