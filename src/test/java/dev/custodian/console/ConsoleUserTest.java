@@ -7,8 +7,10 @@ import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
 import dev.custodian.testing.TestUsers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -43,6 +45,39 @@ class ConsoleUserTest {
         console.click(By.cssSelector("#find button[type=submit]"));
         console.waitForText(By.cssSelector("[data-field=id]"), Long.toString(id));
         assertThat(browser.driver().getCurrentUrl()).endsWith("#/users/" + id);
+    }
+
+    @Test
+    void findsUsersByAPartOfTheNameAPageAtATime() {
+        String tag = "Qv" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        List<Long> matching = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            matching.add(TestUsers.create(server, "{\"name\": \"Ada " + tag + " " + i + "\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}"));
+        }
+        TestUsers.create(server, "{\"name\": \"Ada Someone\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}");
+        console.signIn(server.readToken).go("#/users");
+
+        console.type(By.id("find-query"), tag.substring(1, 7).toUpperCase());
+        console.click(By.cssSelector("#find button[type=submit]"));
+        console.waitFor(By.cssSelector("#name-matches li"));
+        assertThat(matches()).as("the first page").containsExactlyElementsOf(matching.subList(0, 20));
+        console.click(By.id("more-matches"));
+        console.waitForText(By.id("find-outcome"), "That is every match.");
+        assertThat(matches()).containsExactlyElementsOf(matching);
+
+        console.click(By.cssSelector("#name-matches li[data-user='" + matching.get(20) + "'] a"));
+        console.waitForText(By.id("user-name"), "Ada " + tag + " 20");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("#/users/" + matching.get(20));
+    }
+
+    @Test
+    void aPartOfANameThatNoUserHasIsSaidSo() {
+        console.signIn(server.readToken).go("#/users");
+        console.type(By.id("find-query"), "Nobody " + UUID.randomUUID());
+        console.click(By.cssSelector("#find button[type=submit]"));
+        console.waitForText(By.id("find-outcome"), "No user’s name contains Nobody");
+        assertThat(console.all(By.cssSelector("#name-matches li"))).isEmpty();
+        assertThat(browser.driver().getCurrentUrl()).endsWith("#/users");
     }
 
     @Test
@@ -186,6 +221,10 @@ class ConsoleUserTest {
         assertThat(lines(console.find(console.entry(1)))).singleElement().asString().contains(name);
         assertThat(console.all(By.cssSelector("main img, main script"))).isEmpty();
         assertThat(noAlert()).isTrue();
+    }
+
+    private List<Long> matches() {
+        return console.all(By.cssSelector("#name-matches li")).stream().map(li -> Long.parseLong(li.getAttribute("data-user"))).toList();
     }
 
     private boolean noAlert() {
