@@ -116,7 +116,23 @@ async function render() {
   }
 }
 
+/**
+ * The skip link's target is an element, but the address's #fragment is the router's: following
+ * href="#main" would leave the page for "Nothing here". It moves the focus instead.
+ */
+function skipToContent(event) {
+  event.preventDefault();
+  const main = document.getElementById('main');
+  const heading = main.querySelector('h1, h2');
+  if (heading) {
+    focusHeading(main);
+  } else {
+    main.focus();
+  }
+}
+
 async function start() {
+  document.querySelector('a.skip').addEventListener('click', skipToContent);
   api.whenUnauthorized(() => session.signOut('The API no longer accepts this token. Sign in again.'));
   const token = api.token();
   if (token) {

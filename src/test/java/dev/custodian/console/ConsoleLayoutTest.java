@@ -113,6 +113,22 @@ class ConsoleLayoutTest {
     }
 
     @Test
+    void theSkipLinkMovesTheFocusToTheContentAndStaysOnThePage() {
+        console.signIn(server.readToken).go("#/users/" + userId);
+        console.waitFor(console.entry(2));
+        String page = browser.driver().getCurrentUrl();
+        tabUntilMatch("document.activeElement && document.activeElement.classList.contains(arguments[0])", "skip", "the skip link");
+        keys(Keys.ENTER);
+
+        assertThat(browser.driver().getCurrentUrl()).isEqualTo(page);
+        assertThat(console.find(By.cssSelector("main h1")).getText()).isEqualTo("Bob");
+        assertThat(console.script("return document.getElementById('main').contains(document.activeElement)")).isEqualTo(true);
+        keys(Keys.TAB);
+        assertThat(console.script("return document.getElementById('main').contains(document.activeElement)"))
+                .as("the next Tab stays in the content, past the navigation").isEqualTo(true);
+    }
+
+    @Test
     void everyControlHasALabel() {
         console.signIn(server.adminToken);
         for (String page : List.of("#/changes", "#/users", "#/users/" + userId, "#/users/" + userId + "/versions/1",
