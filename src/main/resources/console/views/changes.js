@@ -4,7 +4,8 @@
 import { button, el, fill, time } from '../dom.js';
 import * as api from '../api.js';
 import { filterFields } from '../filters.js';
-import { renderEntry } from '../history.js';
+import { legend } from '../diff.js';
+import { renderEntry, sourceBadge } from '../history.js';
 import { problemBox } from '../problems.js';
 import { openRollback } from './rollback.js';
 
@@ -31,6 +32,7 @@ export async function changesView(view, session) {
   });
   fill(view, el('h1', {}, 'Recent changes'),
     el('p', { class: 'muted' }, 'Every change of every user, whoever made it, newest first. Leave a filter empty to match everything.'),
+    el('p', { class: 'muted' }, legend(), ' · ', sourceBadge('sql'), ' made directly in the database'),
     form, summary, list, more);
   await load(shown, lastFilters);
 }

@@ -116,6 +116,31 @@ class ConsoleUserTest {
     }
 
     @Test
+    void recentChangesShowDiffsWithSymbolsAndColoursAndALegendForBoth() {
+        String from = TestSql.value(server.dataSource(), "SELECT custodian_time(clock_timestamp())").toString();
+        long id = TestUsers.createIncidentUser(server);
+        assertThat(server.mergePatch("/users/" + id, "{\"data\": {\"nickname\": \"Bobby\"}}").status()).isEqualTo(200);
+        RawSql.replaceData(server.dataSource(), id, "{\"phone\": \"+14155550199\", \"nickname\": \"Bobby\"}");
+
+        console.signIn(server.readToken).go("#/changes");
+        console.type(By.id("changes-from"), from);
+        console.click(By.cssSelector("#changes-filter button[type=submit]"));
+        console.waitFor(By.cssSelector("#changes li.entry[data-user='" + id + "'][data-version='3']"));
+
+        assertThat(console.find(By.cssSelector("main .legend")).getText()).isEqualTo("+ added · − removed · ~ changed (old → new)");
+        Map<String, String> colours = new java.util.HashMap<>();
+        for (String kind : List.of("added", "removed", "changed")) {
+            WebElement line = console.find(By.cssSelector("#changes .diff-" + kind));
+            assertThat(line.findElement(By.cssSelector(".diff-symbol")).getText()).isEqualTo(Map.of("added", "+", "removed", "−", "changed", "~").get(kind));
+            assertThat(line.findElement(By.cssSelector(".visually-hidden")).getAttribute("textContent")).isEqualTo(kind + " ");
+            colours.put(kind, line.getCssValue("color"));
+            assertThat(console.find(By.cssSelector("main .legend .diff-" + kind + "-legend")).getCssValue("color"))
+                    .as("the legend's colour for %s", kind).isEqualTo(line.getCssValue("color"));
+        }
+        assertThat(colours.values()).as("a colour per kind").doesNotHaveDuplicates();
+    }
+
+    @Test
     void undoingTheRawSqlChangeWithAPreviewBringsTheRowBackAndRecordsTheRevert() {
         long id = TestUsers.createIncidentUser(server);
         assertThat(server.mergePatch("/users/" + id, "{\"data\": {\"nickname\": \"Bobby\"}}").status()).isEqualTo(200);
