@@ -9,6 +9,7 @@ import { userView, versionView } from './views/user.js';
 import { changesView } from './views/changes.js';
 import { rollbackView } from './views/rollback.js';
 import { backupsView } from './views/backups.js';
+import { tokensView } from './views/tokens.js';
 
 const RANKS = { read: 1, write: 2, admin: 3 };
 
@@ -50,6 +51,7 @@ const ROUTES = [
   { pattern: /^#\/changes$/, role: 'read', view: (main) => changesView(main, session) },
   { pattern: /^#\/rollback$/, role: 'admin', view: (main) => rollbackView(main, session) },
   { pattern: /^#\/backups$/, role: 'admin', view: (main) => backupsView(main, session) },
+  { pattern: /^#\/tokens$/, role: 'admin', view: (main) => tokensView(main) },
 ];
 
 const NAV = [
@@ -57,6 +59,7 @@ const NAV = [
   { hash: '#/users', label: 'Find a user', role: 'read' },
   { hash: '#/rollback', label: 'Roll back', role: 'admin' },
   { hash: '#/backups', label: 'Backups', role: 'admin' },
+  { hash: '#/tokens', label: 'Tokens', role: 'admin' },
 ];
 
 function showSession() {
@@ -113,7 +116,23 @@ async function render() {
   }
 }
 
+/**
+ * The skip link's target is an element, but the address's #fragment is the router's: following
+ * href="#main" would leave the page for "Nothing here". It moves the focus instead.
+ */
+function skipToContent(event) {
+  event.preventDefault();
+  const main = document.getElementById('main');
+  const heading = main.querySelector('h1, h2');
+  if (heading) {
+    focusHeading(main);
+  } else {
+    main.focus();
+  }
+}
+
 async function start() {
+  document.querySelector('a.skip').addEventListener('click', skipToContent);
   api.whenUnauthorized(() => session.signOut('The API no longer accepts this token. Sign in again.'));
   const token = api.token();
   if (token) {

@@ -10,6 +10,12 @@ const KINDS = {
   changed: { symbol: '~', word: 'changed' },
 };
 
+/** What the symbols and colours of a diff mean, for every page that shows diffs. */
+export function legend() {
+  return el('span', { class: 'legend' }, Object.entries(KINDS).map(([kind, { symbol, word }], i) =>
+    [i ? ' · ' : null, el('span', { class: 'diff-' + kind + '-legend' }, symbol + ' ' + word + (kind === 'changed' ? ' (old → new)' : ''))]));
+}
+
 /** The value at an RFC 6901 JSON pointer in doc, or undefined when there is none. */
 export function valueAt(doc, pointer) {
   if (pointer === '') {

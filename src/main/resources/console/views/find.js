@@ -4,23 +4,19 @@ import { problemBox } from '../problems.js';
 
 const PAGE = 20;
 
-/** Find a user by id or email, or browse every user in id order. */
+/** Find a user by id, email or a part of the name, or browse every user in id order. */
 export async function findView(view, session) {
   const query = el('input', { id: 'find-query', name: 'q', type: 'search', autocomplete: 'off', required: true });
   const outcome = el('div', { id: 'find-outcome', 'aria-live': 'polite' });
   const form = el('form', { id: 'find', class: 'panel', role: 'search' },
-    field('User id or email', query, 'The API finds users by id or by exact email; it has no search by name, so browse the list below for a name.'),
+    field('User id, email or name', query, 'A number opens that user; an address with @ finds its user, ignoring case; '
+      + 'anything else lists the users whose name contains it, ignoring case.'),
     el('button', { type: 'submit' }, 'Find'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     fill(outcome);
     try {
-      const id = await find(query.value.trim());
-      if (id === null) {
-        fill(outcome, el('p', { class: 'note', role: 'status' }, 'No user with the email ' + query.value.trim() + '.'));
-      } else {
-        session.go('#/users/' + id);
-      }
+      await find(session, query.value.trim(), outcome);
     } catch (e) {
       fill(outcome, problemBox(e));
     }
@@ -28,32 +24,41 @@ export async function findView(view, session) {
   const list = el('ul', { id: 'user-list', class: 'users' });
   const more = el('div', {});
   fill(view, el('h1', {}, 'Find a user'), form, outcome, el('h2', {}, 'All users'), list, more);
-  await browse(list, more, 0);
+  await browse(list, more, {}, 'More users', 'That is every user.', 'No users yet.');
 }
 
-async function find(text) {
+async function find(session, text, outcome) {
   if (/^\d+$/.test(text)) {
     const found = await api.call('GET', '/users/' + text);
-    return found.body.id;
+    session.go('#/users/' + found.body.id);
+  } else if (text.includes('@')) {
+    const page = await api.call('GET', '/users', { query: { email: text, limit: 1 } });
+    if (page.body.items.length) {
+      session.go('#/users/' + page.body.items[0].id);
+    } else {
+      fill(outcome, el('p', { class: 'note', role: 'status' }, 'No user with the email ' + text + '.'));
+    }
+  } else {
+    const matches = el('ul', { id: 'name-matches', class: 'users' });
+    const more = el('div', {});
+    fill(outcome, el('h2', {}, 'Names containing “' + text + '”'), matches, more);
+    await browse(matches, more, { name: text }, 'More matches', 'That is every match.', 'No user’s name contains ' + text + '.');
   }
-  if (!text.includes('@')) {
-    throw new Error('Type a user id (a number) or an email address.');
-  }
-  const page = await api.call('GET', '/users', { query: { email: text, limit: 1 } });
-  return page.body.items.length ? page.body.items[0].id : null;
 }
 
-async function browse(list, more, after) {
+/** Appends a page of users (filtered by query) to list, and a button for the next page to more. */
+async function browse(list, more, query, moreLabel, endText, noneText, after) {
   try {
-    const page = await api.call('GET', '/users', { query: { limit: PAGE, after: after || undefined } });
+    const page = await api.call('GET', '/users', { query: { ...query, limit: PAGE, after } });
     for (const user of page.body.items) {
       list.appendChild(el('li', { 'data-user': user.id },
         el('a', { href: '#/users/' + user.id }, user.name), ' ',
         el('span', { class: 'muted' }, user.email + ' · id ' + user.id + ' · v' + user.version)));
     }
     fill(more, page.body.next
-      ? button('More users', () => browse(list, more, page.body.next), { id: 'more-users' })
-      : el('p', { class: 'muted' }, list.children.length ? 'That is every user.' : 'No users yet.'));
+      ? button(moreLabel, () => browse(list, more, query, moreLabel, endText, noneText, page.body.next),
+        { id: query.name === undefined ? 'more-users' : 'more-matches' })
+      : el('p', { class: 'muted', role: 'status' }, list.children.length ? endText : noneText));
   } catch (e) {
     fill(more, problemBox(e));
   }

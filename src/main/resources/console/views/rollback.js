@@ -4,6 +4,7 @@
 import { button, el, field, fill, focusHeading } from '../dom.js';
 import * as api from '../api.js';
 import { filterFields, nextMicrosecond } from '../filters.js';
+import { legend } from '../diff.js';
 import { renderEntry } from '../history.js';
 import { problemBox } from '../problems.js';
 
@@ -74,6 +75,7 @@ async function preview(session, values, outcome, expect) {
         button('Apply the rollback', () => apply(session, body, outcome), { id: 'apply-rollback', class: 'primary', disabled: r.changesUndone === 0 }),
         button('Cancel', () => fill(outcome), { id: 'cancel' })),
       el('h3', {}, changes.body.next ? 'The first ' + LISTED + ' changes it undoes' : 'The changes it undoes'),
+      el('p', { class: 'muted' }, legend()),
       el('ol', { class: 'timeline', id: 'rollback-changes' }, changes.body.items.map((e) => renderEntry(e, { showUser: true })))));
   } catch (e) {
     fill(outcome, problemBox(e));

@@ -4,7 +4,7 @@
 
 import { button, el, field, fill, focusHeading, time } from '../dom.js';
 import * as api from '../api.js';
-import { compare, renderChanges, valueAt } from '../diff.js';
+import { compare, legend, renderChanges, valueAt } from '../diff.js';
 import { renderEntry } from '../history.js';
 import { problemBox } from '../problems.js';
 import { renderTree } from '../tree.js';
@@ -19,7 +19,7 @@ export async function userView(view, session, id) {
   fill(view, summary, preview,
     el('section', { 'aria-labelledby': 'history-title' },
       el('h2', { id: 'history-title' }, 'History'),
-      el('p', { class: 'muted legend' }, 'Newest first. ', legend()),
+      el('p', { class: 'muted' }, 'Newest first. ', legend()),
       timeline, older),
     compareSection(id));
   const actions = new Actions(session, id, preview, () => refresh());
@@ -52,12 +52,6 @@ export async function versionView(view, session, id, version) {
     fill(view, el('h1', {}, 'User ' + id + ', version ' + version), problemBox(e),
       el('p', {}, el('a', { href: '#/users/' + id }, 'Back to user ' + id)));
   }
-}
-
-function legend() {
-  return [el('span', { class: 'diff-added-legend' }, '+ added'), ' · ',
-    el('span', { class: 'diff-removed-legend' }, '− removed'), ' · ',
-    el('span', { class: 'diff-changed-legend' }, '~ changed (old → new)')];
 }
 
 function userFacts(user) {

@@ -76,8 +76,8 @@ public final class UserRoutes {
     private void list(Context ctx) {
         int limit = Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         long after = Params.positive(ctx, "after", "the 'next' value of the previous page").orElse(0);
-        String email = ctx.queryParam("email");
-        List<StoredUser> page = transactions.autocommit(connection -> store.list(connection, after, email, limit + 1));
+        UserFilter filter = UserFilter.parse(ctx);
+        List<StoredUser> page = transactions.autocommit(connection -> store.list(connection, after, filter, limit + 1));
         Pages.respond(ctx, page, limit, StoredUser::json, StoredUser::id);
     }
 

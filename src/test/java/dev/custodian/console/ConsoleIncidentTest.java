@@ -66,6 +66,39 @@ class ConsoleIncidentTest {
     }
 
     @Test
+    void aBurstOfRawSqlOlderThanTheFirstPageStillStandsOut() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(TestUsers.createIncidentUser(server));
+        }
+        String from = now();
+        TestSql.execute(server.dataSource(), """
+                UPDATE users SET name = 'Renamed by a script'
+                  FROM (SELECT set_config('custodian.allow_rows', '3', true)) AS declared
+                 WHERE id = ANY (?)""", (Object) ids.toArray(Long[]::new));
+        for (int i = 0; i < 50; i++) {
+            assertThat(server.mergePatch("/users/" + ids.get(i % 3), "{\"data\": {\"visits\": " + i + "}}").status()).isEqualTo(200);
+        }
+
+        console.signIn(server.adminToken).go("#/changes");
+        console.type(By.id("changes-from"), from);
+        console.click(By.cssSelector("#changes-filter button[type=submit]"));
+        console.waitForText(By.id("changes-summary"), "0 of them among the 50 changes shown");
+        assertThat(console.all(By.cssSelector("#changes li.entry"))).extracting(e -> e.getAttribute("data-source"))
+                .hasSize(50).containsOnly("api");
+        assertThat(console.find(By.id("sql-burst")).getText())
+                .startsWith("⚠ 3 changes matching these filters were made directly in the database (source sql)")
+                .contains(RawSql.actor(server.dataSource()) + " × 3");
+
+        console.click(By.id("show-sql"));
+        console.waitForText(By.id("changes-summary"), "3 of the 3 changes shown were made directly in the database");
+        assertThat(console.all(By.cssSelector("#changes li.entry"))).extracting(e -> e.getAttribute("data-user"))
+                .containsExactlyInAnyOrderElementsOf(ids.stream().map(String::valueOf).toList());
+        assertThat(console.find(By.id("changes-source")).getAttribute("value")).isEqualTo("sql");
+        assertThat(console.all(By.id("show-sql"))).isEmpty();
+    }
+
+    @Test
     void rollingBackAWindowUndoesTheDamageKeepsTheGoodWritesAndCanItselfBeUndone() {
         long victim = TestUsers.createIncidentUser(server);
         long alsoHit = TestUsers.createIncidentUser(server);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestUsers;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +50,48 @@ class ConsoleLayoutTest {
     }
 
     @Test
+    void everyPageFitsALaptopAndAPhoneWithoutScrollingSideways() {
+        for (Dimension size : List.of(Browser.LAPTOP, Browser.PHONE)) {
+            browser.driver().manage().window().setSize(size);
+            console.signIn(server.adminToken);
+            for (String page : List.of("#/changes", "#/users", "#/users/" + userId + "/versions/1", "#/rollback", "#/backups",
+                    "#/tokens")) {
+                console.go(page);
+                assertFitsSideways(page + " at " + size);
+            }
+            console.go("#/users");
+            console.type(By.id("find-query"), "Bob");
+            console.click(By.cssSelector("#find button[type=submit]"));
+            console.waitFor(By.cssSelector("#name-matches li"));
+            assertFitsSideways("names found at " + size);
+            console.go("#/rollback");
+            console.click(By.xpath("//button[normalize-space()='Last day']"));
+            console.click(By.cssSelector("#rollback button[type=submit]"));
+            console.waitFor(By.cssSelector("[data-preview=ready]"));
+            assertFitsSideways("a rollback preview at " + size);
+            console.go("#/tokens");
+            console.type(By.id("token-name"), "layout-" + UUID.randomUUID().toString().substring(0, 8));
+            console.click(By.cssSelector("#create-token button[type=submit]"));
+            console.waitFor(By.id("new-secret"));
+            assertFitsSideways("a new token's secret at " + size);
+        }
+    }
+
+    /** No sideways scrolling, and every visible control inside the window. */
+    private void assertFitsSideways(String where) {
+        assertThat((Long) console.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                .as("content wider than the window: %s", where).isLessThanOrEqualTo(0L);
+        @SuppressWarnings("unchecked")
+        List<String> outside = (List<String>) console.script("""
+                const width = document.documentElement.clientWidth;
+                return [...document.querySelectorAll('a:not(.skip), button, input, select')]
+                  .filter(c => c.offsetParent !== null)
+                  .filter(c => c.getBoundingClientRect().right > width + 0.5 || c.getBoundingClientRect().left < -0.5)
+                  .map(c => c.outerHTML.substring(0, 120))""");
+        assertThat(outside).as("controls outside the window: %s", where).isEmpty();
+    }
+
+    @Test
     void signingInFindingAUserAndPreviewingAnUndoNeedOnlyTheKeyboard() {
         console.signOutAndOpen();
         tabUntil("token");
@@ -70,9 +113,26 @@ class ConsoleLayoutTest {
     }
 
     @Test
+    void theSkipLinkMovesTheFocusToTheContentAndStaysOnThePage() {
+        console.signIn(server.readToken).go("#/users/" + userId);
+        console.waitFor(console.entry(2));
+        String page = browser.driver().getCurrentUrl();
+        tabUntilMatch("document.activeElement && document.activeElement.classList.contains(arguments[0])", "skip", "the skip link");
+        keys(Keys.ENTER);
+
+        assertThat(browser.driver().getCurrentUrl()).isEqualTo(page);
+        assertThat(console.find(By.cssSelector("main h1")).getText()).isEqualTo("Bob");
+        assertThat(console.script("return document.getElementById('main').contains(document.activeElement)")).isEqualTo(true);
+        keys(Keys.TAB);
+        assertThat(console.script("return document.getElementById('main').contains(document.activeElement)"))
+                .as("the next Tab stays in the content, past the navigation").isEqualTo(true);
+    }
+
+    @Test
     void everyControlHasALabel() {
         console.signIn(server.adminToken);
-        for (String page : List.of("#/changes", "#/users", "#/users/" + userId, "#/rollback", "#/backups")) {
+        for (String page : List.of("#/changes", "#/users", "#/users/" + userId, "#/users/" + userId + "/versions/1",
+                "#/rollback", "#/backups", "#/tokens")) {
             console.go(page);
             console.waitFor(By.cssSelector("main h1"));
             @SuppressWarnings("unchecked")

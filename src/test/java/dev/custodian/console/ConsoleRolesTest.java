@@ -50,13 +50,15 @@ class ConsoleRolesTest {
 
     @Test
     void anAdminTokenIsOfferedRollbackAndBackupsToo() {
-        signInAndOpenTheUser(server.adminToken, "admin", "Recent changes", "Find a user", "Roll back", "Backups");
+        signInAndOpenTheUser(server.adminToken, "admin", "Recent changes", "Find a user", "Roll back", "Backups", "Tokens");
         assertThat(console.all(By.cssSelector("[data-action=undo]"))).hasSize(2);
 
         console.click(By.cssSelector("#nav a[data-nav=rollback]"));
         console.waitFor(By.id("rollback"));
         console.click(By.cssSelector("#nav a[data-nav=backups]"));
         console.waitFor(By.id("create-backup"));
+        console.click(By.cssSelector("#nav a[data-nav=tokens]"));
+        console.waitFor(By.id("create-token"));
     }
 
     @Test

@@ -7,8 +7,10 @@ import dev.custodian.testing.TestServer;
 import dev.custodian.testing.TestSql;
 import dev.custodian.testing.TestUsers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -46,6 +48,39 @@ class ConsoleUserTest {
     }
 
     @Test
+    void findsUsersByAPartOfTheNameAPageAtATime() {
+        String tag = "Qv" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        List<Long> matching = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            matching.add(TestUsers.create(server, "{\"name\": \"Ada " + tag + " " + i + "\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}"));
+        }
+        TestUsers.create(server, "{\"name\": \"Ada Someone\", \"email\": \"" + TestUsers.uniqueEmail() + "\"}");
+        console.signIn(server.readToken).go("#/users");
+
+        console.type(By.id("find-query"), tag.substring(1, 7).toUpperCase());
+        console.click(By.cssSelector("#find button[type=submit]"));
+        console.waitFor(By.cssSelector("#name-matches li"));
+        assertThat(matches()).as("the first page").containsExactlyElementsOf(matching.subList(0, 20));
+        console.click(By.id("more-matches"));
+        console.waitForText(By.id("find-outcome"), "That is every match.");
+        assertThat(matches()).containsExactlyElementsOf(matching);
+
+        console.click(By.cssSelector("#name-matches li[data-user='" + matching.get(20) + "'] a"));
+        console.waitForText(By.id("user-name"), "Ada " + tag + " 20");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("#/users/" + matching.get(20));
+    }
+
+    @Test
+    void aPartOfANameThatNoUserHasIsSaidSo() {
+        console.signIn(server.readToken).go("#/users");
+        console.type(By.id("find-query"), "Nobody " + UUID.randomUUID());
+        console.click(By.cssSelector("#find button[type=submit]"));
+        console.waitForText(By.id("find-outcome"), "No user’s name contains Nobody");
+        assertThat(console.all(By.cssSelector("#name-matches li"))).isEmpty();
+        assertThat(browser.driver().getCurrentUrl()).endsWith("#/users");
+    }
+
+    @Test
     void anUnknownEmailIsSaidSoAndOpensNothing() {
         console.signIn(server.readToken).go("#/users");
         console.type(By.id("find-query"), TestUsers.uniqueEmail());
@@ -78,6 +113,31 @@ class ConsoleUserTest {
         assertThat(lines(api)).containsExactly("changed /data/phone \"+14155550000\" → \"+14155550123\"");
         assertThat(console.all(By.cssSelector("[data-action=undo], [data-action=revert]")))
                 .as("a read token is offered no undo").isEmpty();
+    }
+
+    @Test
+    void recentChangesShowDiffsWithSymbolsAndColoursAndALegendForBoth() {
+        String from = TestSql.value(server.dataSource(), "SELECT custodian_time(clock_timestamp())").toString();
+        long id = TestUsers.createIncidentUser(server);
+        assertThat(server.mergePatch("/users/" + id, "{\"data\": {\"nickname\": \"Bobby\"}}").status()).isEqualTo(200);
+        RawSql.replaceData(server.dataSource(), id, "{\"phone\": \"+14155550199\", \"nickname\": \"Bobby\"}");
+
+        console.signIn(server.readToken).go("#/changes");
+        console.type(By.id("changes-from"), from);
+        console.click(By.cssSelector("#changes-filter button[type=submit]"));
+        console.waitFor(By.cssSelector("#changes li.entry[data-user='" + id + "'][data-version='3']"));
+
+        assertThat(console.find(By.cssSelector("main .legend")).getText()).isEqualTo("+ added · − removed · ~ changed (old → new)");
+        Map<String, String> colours = new java.util.HashMap<>();
+        for (String kind : List.of("added", "removed", "changed")) {
+            WebElement line = console.find(By.cssSelector("#changes .diff-" + kind));
+            assertThat(line.findElement(By.cssSelector(".diff-symbol")).getText()).isEqualTo(Map.of("added", "+", "removed", "−", "changed", "~").get(kind));
+            assertThat(line.findElement(By.cssSelector(".visually-hidden")).getAttribute("textContent")).isEqualTo(kind + " ");
+            colours.put(kind, line.getCssValue("color"));
+            assertThat(console.find(By.cssSelector("main .legend .diff-" + kind + "-legend")).getCssValue("color"))
+                    .as("the legend's colour for %s", kind).isEqualTo(line.getCssValue("color"));
+        }
+        assertThat(colours.values()).as("a colour per kind").doesNotHaveDuplicates();
     }
 
     @Test
@@ -186,6 +246,10 @@ class ConsoleUserTest {
         assertThat(lines(console.find(console.entry(1)))).singleElement().asString().contains(name);
         assertThat(console.all(By.cssSelector("main img, main script"))).isEmpty();
         assertThat(noAlert()).isTrue();
+    }
+
+    private List<Long> matches() {
+        return console.all(By.cssSelector("#name-matches li")).stream().map(li -> Long.parseLong(li.getAttribute("data-user"))).toList();
     }
 
     private boolean noAlert() {
