@@ -9,6 +9,8 @@ import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
 import dev.custodian.console.ConsoleRoutes;
 import dev.custodian.db.Transactions;
+import dev.custodian.erasure.ErasureRoutes;
+import dev.custodian.erasure.Erasures;
 import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.HeadRequests;
 import dev.custodian.http.Preconditions;
@@ -18,6 +20,8 @@ import dev.custodian.ops.OperationsRoutes;
 import dev.custodian.ops.SchemaGate;
 import dev.custodian.ops.RequestObserver;
 import dev.custodian.ops.ServiceMetrics;
+import dev.custodian.tracked.TrackedTable;
+import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -73,6 +77,7 @@ public final class Application {
         new HistoryRoutes(transactions).register(app);
         new TokenRoutes(tokens).register(app);
         new BackupRoutes(backups).register(app);
+        new ErasureRoutes(new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups)).register(app);
         new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);
         return app;
     }

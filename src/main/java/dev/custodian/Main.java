@@ -18,7 +18,13 @@ import dev.custodian.db.DatabaseException;
 import dev.custodian.db.DatabaseUnavailableException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import dev.custodian.erasure.ErasureRequest;
+import dev.custodian.erasure.Erasures;
 import dev.custodian.http.ApiException;
+import dev.custodian.tracked.RowErasedException;
+import dev.custodian.tracked.RowNotFoundException;
+import dev.custodian.tracked.TrackedTable;
+import dev.custodian.tracked.TrackedWrites;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,10 +44,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: {@code serve}, {@code token create}, {@code backup ...}. Parses, then calls the application. */
+/** The command line: {@code serve}, {@code token create}, {@code backup ...}, {@code user erase}. Parses, then calls the application. */
 @Command(name = "custodian", mixinStandardHelpOptions = true, versionProvider = Main.VersionLine.class,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
-        subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class, Main.DbCommand.class})
+        subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class, Main.DbCommand.class, Main.UserCommand.class})
 public final class Main {
 
     /** {@code --version}: the version this jar was built as. */
@@ -84,7 +90,8 @@ public final class Main {
                         return 2;
                     }
                     if (e instanceof ApiException || e instanceof DatabaseException
-                            || e instanceof DatabaseUnavailableException) {
+                            || e instanceof DatabaseUnavailableException || e instanceof RowNotFoundException
+                            || e instanceof RowErasedException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 1;
                     }
@@ -400,6 +407,39 @@ public final class Main {
             var err = spec.commandLine().getErr();
             granted.beyond().forEach(right -> err.println("custodian: warning: role " + role + " keeps more than an"
                     + " application needs: " + right));
+            return 0;
+        }
+    }
+
+    @Command(name = "user", mixinStandardHelpOptions = true, description = "Act on one user: erase.",
+            subcommands = {UserErase.class})
+    static final class UserCommand {
+    }
+
+    @Command(name = "erase", mixinStandardHelpOptions = true,
+            description = "Erase a user for good: the row and the values in its history; prints the report.")
+    static final class UserErase extends DatabaseCommand {
+        @Parameters(paramLabel = "ID", description = "the user's id")
+        long id;
+
+        @Option(names = "--reason", required = true,
+                description = "why, recorded in the erasure register (a ticket, never the person's data)")
+        String reason;
+
+        @Option(names = "--dry-run", description = "report what would be erased, erase nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            var request = new ErasureRequest(id, reason, dryRun);
+            var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
+            Settings settings = database.settings();
+            try (Database db = database.open(settings)) {
+                var transactions = new Transactions(db.dataSource());
+                var backups = new Backups(settings.backupDir(), transactions, Clock.systemUTC());
+                var report = new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups).erase(request, context);
+                out().println(report.toJson().toPrettyString());
+            }
             return 0;
         }
     }

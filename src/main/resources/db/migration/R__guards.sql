@@ -199,7 +199,7 @@ BEGIN
     RAISE EXCEPTION USING
         ERRCODE = 'CU002',
         MESSAGE = format('this %s would %s %s row%s of %s, %s', operation,
-                         CASE operation WHEN 'UPDATE' THEN 'change' ELSE 'remove' END,
+                         CASE operation WHEN 'UPDATE' THEN 'change' WHEN 'INSERT' THEN 'add' ELSE 'remove' END,
                          touched, CASE WHEN touched = 1 THEN '' ELSE 's' END, table_name,
                          CASE WHEN allowed > 0 THEN format('more than the %s confirmed', allowed)
                               WHEN operation = 'TRUNCATE' THEN 'and a TRUNCATE always needs confirmation'

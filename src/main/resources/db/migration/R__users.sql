@@ -46,7 +46,8 @@ $$;
 --   * the key-loss guard refuses an UPDATE that removes something from data that the
 --     transaction did not confirm (custodian.allow_removal = 'on') or name
 --     (custodian.removing), with SQLSTATE CU001 (custodian_refuse_key_loss);
---   * the UPDATE is recorded in user_changes, its diff both ways.
+--   * the UPDATE is recorded in user_changes, its diff both ways;
+--   * an INSERT under the key of an erased row is refused (CU004, R__user_erasure.sql).
 -- One function for all three: each trigger call has a fixed cost, and this one also has the
 -- old row and the new one at hand for the guard and the diff.
 --
@@ -81,6 +82,13 @@ DECLARE
     undo_ops jsonb[] := '{}';
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        -- An erased person stays erased: no insert, whoever makes it, brings a row back under
+        -- its key (R__user_erasure.sql). One probe of the register's unique index.
+        IF custodian_erased(TG_TABLE_NAME, NEW.id::text) THEN
+            PERFORM custodian_refuse_erasure_rule(TG_TABLE_NAME, NEW.id::text,
+                format('%s row %s was erased and cannot be inserted again', TG_TABLE_NAME, NEW.id),
+                'An erasure is final; create a new row under a new key.');
+        END IF;
         SELECT max(c.version) INTO last_recorded FROM user_changes AS c WHERE c.user_id = NEW.id;
         NEW.version := coalesce(last_recorded + 1, NEW.version, 1);
         NEW.created_at := coalesce(NEW.created_at, now());

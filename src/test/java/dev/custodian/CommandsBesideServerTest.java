@@ -120,6 +120,37 @@ class CommandsBesideServerTest {
     }
 
     @Test
+    void aUserErasedBesideTheServerIsGoneFromItsApiAfterAPreviewThatChangedNothing() throws Exception {
+        long postgres = postmasterPid();
+        HttpResponse created = server.send("POST", "/users", adminToken,
+                "{\"name\": \"Grace\", \"email\": \"grace@beside.example\", \"data\": {\"phone\": \"+14155550142\"}}");
+        long id = created.json().get("id").asLong();
+        String user = "/users/" + id;
+        server.send("PATCH", user, adminToken, "{\"name\": \"Grace Hopper\"}");
+        HttpResponse before = server.send("GET", user, adminToken, null);
+
+        var preview = command("user", "erase", Long.toString(id), "--reason", "ticket 12", "--dry-run");
+        HttpResponse afterPreview = server.send("GET", user, adminToken, null);
+        var erase = command("user", "erase", Long.toString(id), "--reason", "ticket 12");
+        var again = command("user", "erase", Long.toString(id), "--reason", "ticket 12");
+
+        assertUsedTheServersDatabase(preview, postgres);
+        assertUsedTheServersDatabase(erase, postgres);
+        assertThat(TestSql.parse(preview.out()).get("dryRun").asBoolean()).isTrue();
+        assertThat(TestSql.parse(preview.out()).get("historyEntries").asLong()).isEqualTo(3);
+        assertThat(afterPreview.body()).as("the preview changed nothing").isEqualTo(before.body());
+        JsonNode report = TestSql.parse(erase.out());
+        assertThat(report.get("rows").asLong()).isEqualTo(1);
+        assertThat(report.get("actor").asText()).startsWith("cli:");
+        assertThat(server.send("GET", user, adminToken, null).status()).isEqualTo(404);
+        HttpResponse history = server.send("GET", user + "/history", adminToken, null);
+        assertThat(history.json().get("items").get(0).get("op").asText()).isEqualTo("erase");
+        assertThat(history.body()).doesNotContain("Grace", "grace@beside.example", "+14155550142");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.messages()).anyMatch(line -> line.startsWith("custodian: user " + id + " was erased at "));
+    }
+
+    @Test
     void aSecondServerOnTheDataDirectoryIsRefusedInOneLineNamingTheFirst() throws Exception {
         var second = ServiceProcess.run(logs, Map.of(), "serve", "--port", "0", "--data-dir", dataDir.toString());
 

@@ -74,6 +74,20 @@ public final class Backups {
         return page;
     }
 
+    /**
+     * The ids of the readable backups taken at or after {@code since}, newest first: the files
+     * that may hold what was recorded since then. Reads manifests only.
+     */
+    public List<String> takenSince(Instant since) {
+        var ids = new ArrayList<String>();
+        list(Integer.MAX_VALUE - 1, null).get("items").forEach(item -> {
+            if (item.has("createdAt") && !Instant.parse(item.get("createdAt").asText()).isBefore(since)) {
+                ids.add(item.get("id").asText());
+            }
+        });
+        return ids;
+    }
+
     /** One backup's representation; 404 when missing, 422 when its manifest cannot be read. */
     public ObjectNode show(String id) {
         return representation(id, BackupReader.manifest(id, files.existing(id)));

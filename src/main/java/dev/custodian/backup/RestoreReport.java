@@ -11,14 +11,16 @@ import java.util.Map;
  * state, created again (missing from the table), soft-deleted (created after the backup) and
  * left alone (already as in the backup); which users that differ from the backup it returned to
  * it and which it kept as they are, by what happened to them since ({@link SinceBackup}); how
- * many lost history entries it put back; and the safety backup taken before, which holds the
+ * many lost history entries it put back; which users of the backup it skipped because they were
+ * erased since ({@code erased}); and the safety backup taken before, which holds the
  * state it replaced. Its changes are recorded in history with op {@code restore}, at {@link #at}
  * under {@link #requestId}; the JSON form carries the body of {@code POST /admin/rollback} that
  * undoes them. Immutable.
  */
 public record RestoreReport(boolean dryRun, String backupId, Long userId, String safetyBackupId, long restored,
                             long created, long softDeleted, long unchanged, long historyRestored,
-                            Map<SinceBackup, UserIds> returned, Map<SinceBackup, UserIds> kept, String actor,
+                            Map<SinceBackup, UserIds> returned, Map<SinceBackup, UserIds> kept, UserIds erased,
+                            String actor,
                             String requestId, String at) {
 
     public RestoreReport {
@@ -53,6 +55,7 @@ public record RestoreReport(boolean dryRun, String backupId, Long userId, String
         node.put("historyRestored", historyRestored);
         putSets(node.putObject("returned"), returned);
         putSets(node.putObject("kept"), kept);
+        putIds(node.putObject("erased"), erased);
         node.put("actor", actor);
         node.put("requestId", requestId);
         node.put("at", at);
@@ -69,11 +72,13 @@ public record RestoreReport(boolean dryRun, String backupId, Long userId, String
     /** One member per kind of user, in a fixed order, each {@code {"count", "ids"}}. */
     private static void putSets(ObjectNode node, Map<SinceBackup, UserIds> sets) {
         for (SinceBackup since : SinceBackup.values()) {
-            UserIds users = sets.getOrDefault(since, UserIds.NONE);
-            ObjectNode set = node.putObject(since.label());
-            set.put("count", users.count());
-            var ids = set.putArray("ids");
-            users.ids().forEach(ids::add);
+            putIds(node.putObject(since.label()), sets.getOrDefault(since, UserIds.NONE));
         }
+    }
+
+    private static void putIds(ObjectNode set, UserIds users) {
+        set.put("count", users.count());
+        var ids = set.putArray("ids");
+        users.ids().forEach(ids::add);
     }
 }

@@ -2,6 +2,8 @@ package dev.custodian.backup;
 
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import dev.custodian.tracked.ErasureRegister;
+import dev.custodian.tracked.TrackedTable;
 import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.http.ApiException;
 import java.nio.file.Path;
@@ -31,7 +33,9 @@ import java.util.stream.Collectors;
  * backup does not hold ({@link SinceBackup}). Returned users are written by the write pipeline,
  * through the triggers, with op {@code restore} and the guards' confirmations declared with
  * exact counts. History
- * entries missing from the live table are put back; existing ones are never changed.
+ * entries missing from the live table are put back; existing ones are never changed. Users the
+ * erasure register holds are taken out of the loaded backup first ({@link ErasedUsers}), so a
+ * restore never brings an erased person back; a one-user restore of one is refused (410).
  * Thread-safe (stateless between calls).
  */
 final class Restorer {
@@ -124,6 +128,7 @@ final class Restorer {
 
     private final Transactions transactions;
     private final TrackedWrites writes;
+    private final ErasureRegister register = new ErasureRegister(TrackedTable.USERS);
 
     Restorer(Transactions transactions, TrackedWrites writes) {
         this.transactions = transactions;
@@ -136,12 +141,17 @@ final class Restorer {
         WriteContext context = requester.withOp("restore").allowingRemoval();
         Transactions.Work<RestoreReport> work = connection -> {
             stage(id, file, manifest, connection);
+            // Erased users leave the loaded backup before anything is compared: nothing of them comes back.
+            UserIds erased = ErasedUsers.remove(connection, manifest, table -> staging(table.tableName()));
+            if (request.userId() != null) {
+                register.refuseIfErased(connection, Long.toString(request.userId()));
+            }
             if (request.userId() != null && !exists(connection, IN_BACKUP, request.userId())) {
                 throw ApiException.notFound("user " + request.userId() + " is not in backup '" + id + "'");
             }
             checkNamed(connection, id, request);
             String safety = request.dryRun() ? null : safetyBackup.get();
-            return apply(connection, id, manifest, request, context, safety);
+            return apply(connection, id, manifest, request, context, safety, erased);
         };
         return request.dryRun() ? transactions.rehearse(context, work) : transactions.write(context, work);
     }
@@ -219,7 +229,7 @@ final class Restorer {
     }
 
     private RestoreReport apply(Connection connection, String id, Manifest manifest, RestoreRequest request,
-                                       WriteContext context, String safety) throws SQLException {
+                                WriteContext context, String safety, UserIds erased) throws SQLException {
         Long user = request.userId();
         if (user == null) {
             execute(connection, LOCK_ALL, List.of());
@@ -240,7 +250,7 @@ final class Restorer {
             execute(connection, ADVANCE_IDS, List.of());
         }
         return new RestoreReport(request.dryRun(), id, user, safety, restored, created, softDeleted,
-                actions.getOrDefault("unchanged", 0L), history, selection.returned(), selection.kept(), context.actor(),
+                actions.getOrDefault("unchanged", 0L), history, selection.returned(), selection.kept(), erased, context.actor(),
                 context.requestId(), now(connection));
     }
 

@@ -76,6 +76,12 @@ final class Verifier {
         checks.add(Check.passed("restore", "every section restored into scratch schema " + scratch
                 + ", built like the live tables with their keys, unique indexes and checks; dropped afterwards"));
         compare(manifest, connection, scratch, checks);
+        UserIds erased = ErasedUsers.in(connection, manifest, table -> scratch + "." + BackedUpTable.quote(table.tableName()));
+        checks.add(Check.passed("erasures", erased.count() == 0
+                ? "no user of this backup was erased since it was taken"
+                : erased.count() + " users of this backup were erased since it was taken (" + erased.ids()
+                        + (erased.count() > erased.ids().size() ? " and more" : "") + "): a restore skips them and"
+                        + " their history, so their values do not come back; delete this file to remove them for good"));
     }
 
     private static boolean checkSchema(String id, Manifest manifest, Connection connection, List<Check> checks)

@@ -24,6 +24,8 @@ public final class DatabaseErrors {
     public static final String BULK = "CU002";
     /** Raised by the DDL guard: a command would drop or change one of Custodian's tables or functions. */
     public static final String DDL_REFUSED = "CU003";
+    /** Raised by the erasure guard: an erased row inserted again, history rewritten, the register changed. */
+    public static final String ERASURE_GUARD = "CU004";
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseErrors.class);
     private static final ObjectMapper DETAIL_READER = new ObjectMapper();
@@ -107,9 +109,11 @@ public final class DatabaseErrors {
                 log.error("the bulk guard refused a statement of the service itself: {}", e.getMessage());
                 yield failure(DatabaseException.Reason.BULK_REFUSED, "more rows than confirmed", e);
             }
+            case ERASURE_GUARD -> failure(DatabaseException.Reason.ERASED, "the erasure guard refused the write: "
+                    + e.getMessage(), e);
             case DDL_REFUSED -> new IllegalStateException("the DDL guard refused a statement of the service itself: "
                     + e.getMessage(), e);
-                        case CHECK_VIOLATION -> failure(DatabaseException.Reason.RULE_BROKEN, "a check constraint failed", e);
+            case CHECK_VIOLATION -> failure(DatabaseException.Reason.RULE_BROKEN, "a check constraint failed", e);
             case CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER ->
                     failure(DatabaseException.Reason.UNSTORABLE_TEXT, "a value holds a character PostgreSQL cannot store", e);
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED ->

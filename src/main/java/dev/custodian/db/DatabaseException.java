@@ -20,6 +20,12 @@ public final class DatabaseException extends RuntimeException {
         DATA_LOSS_REFUSED,
         /** The bulk guard refused one of the service's own statements: more rows than it confirmed. */
         BULK_REFUSED,
+        /**
+         * The erasure guard refused a write: it would bring back an erased row, or rewrite history
+         * or the erasure register. The service checks the register first, so this is the database's
+         * backstop.
+         */
+        ERASED,
         /** A unique constraint: the value is already taken; see {@link #constraint()}. */
         TAKEN,
         /** A check constraint of the schema; see {@link #constraint()}. */

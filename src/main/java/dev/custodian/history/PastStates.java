@@ -2,6 +2,8 @@ package dev.custodian.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.patch.JsonPatch;
+import dev.custodian.tracked.ErasureRegister;
+import dev.custodian.tracked.TrackedTable;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Optional;
  */
 final class PastStates {
     private final HistoryStore store;
+    private final ErasureRegister erasures = new ErasureRegister(TrackedTable.USERS);
 
     PastStates(HistoryStore store) {
         this.store = store;
@@ -23,8 +26,13 @@ final class PastStates {
     record PastState(long version, JsonNode state, String at, String createdAt) {
     }
 
-    /** The state at {@code version}; empty when the user has no such version in its history. */
+    /**
+     * The state at {@code version}; empty when the user has no such version in its history.
+     * Throws {@link dev.custodian.tracked.RowErasedException} for an erased user, whose history
+     * holds no values to rebuild.
+     */
     Optional<PastState> at(Connection connection, long userId, long version) throws SQLException {
+        erasures.refuseIfErased(connection, Long.toString(userId));
         List<HistoryStore.ReplayRow> rows = store.replay(connection, userId, version);
         if (rows.isEmpty() || rows.get(rows.size() - 1).version() != version) {
             return Optional.empty();

@@ -5,6 +5,7 @@ import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.patch.PatchException;
+import dev.custodian.tracked.RowErasedException;
 import dev.custodian.tracked.RowNotFoundException;
 import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.tracked.WriteRequest;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * first while keeping every path a later change outside the rollback touched, and the pipeline
  * writes the result, recorded as op {@code rollback} with the rollback's request id. A user that
  * fails is rolled back in its own transaction only, so every user ends either fully rolled back
- * or untouched, and the report names the failures. No lock is held across users. Thread-safe.
+ * or untouched, and the report names the failures; an erased user is one of them, skipped with
+ * its erasure named. No lock is held across users. Thread-safe.
  */
 final class Rollbacks {
     private static final Logger log = LoggerFactory.getLogger(Rollbacks.class);
@@ -54,7 +56,7 @@ final class Rollbacks {
                 affected += result.changed() ? 1 : 0;
                 undone += result.undone();
                 conflicts.addAll(result.conflicts());
-            } catch (ApiException | PatchException | RowNotFoundException | DatabaseException e) {
+            } catch (ApiException | PatchException | RowNotFoundException | RowErasedException | DatabaseException e) {
                 failed.add(new RollbackReport.Failure(userId, e.getMessage()));
             } catch (RuntimeException e) {
                 log.error("rollback {} failed for user {}", requestId, userId, e);

@@ -10,6 +10,7 @@ import io.javalin.http.HttpResponseException;
 import dev.custodian.config.Settings;
 import dev.custodian.db.DatabaseException;
 import dev.custodian.patch.PatchException;
+import dev.custodian.tracked.RowErasedException;
 import dev.custodian.tracked.RowNotFoundException;
 import dev.custodian.tracked.VersionMismatchException;
 import java.util.LinkedHashMap;
@@ -44,6 +45,8 @@ public final class ProblemResponses {
             routes.exception(DatabaseException.class, (e, ctx) -> respond(ctx, fromDatabase(e)));
             routes.exception(RowNotFoundException.class,
                     (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, ApiException.notFound(e.getMessage()))));
+            routes.exception(RowErasedException.class, (e, ctx) -> respond(ctx, new ApiException(
+                    ProblemType.ERASED, e.getMessage(), List.of(), Map.of("erasedAt", e.erasedAt()))));
             routes.exception(VersionMismatchException.class, (e, ctx) -> respond(ctx, new ApiException(
                     ProblemType.PRECONDITION_FAILED, e.getMessage(), List.of(), Map.of("currentVersion", e.current()))));
             routes.exception(HttpResponseException.class,
@@ -161,6 +164,8 @@ public final class ProblemResponses {
                             + (e.details().isEmpty() ? "" : ": " + String.join(", ", e.details()))
                             + "; name what to remove, or send If-Match with the current version",
                     List.of(), e.details().isEmpty() ? Map.of() : Map.of("lost", e.details()));
+            case ERASED -> new ApiException(ProblemType.ERASED, "the user was erased; its values are gone for good"
+                    + " and nothing brings them back");
             case BULK_REFUSED -> new ApiException(ProblemType.CONFLICT, "the database refused to change more rows than confirmed");
             case TAKEN -> taken(e.constraint());
             case RULE_BROKEN -> new ApiException(ProblemType.VALIDATION, "a value breaks a rule of the database: "

@@ -37,6 +37,10 @@ public enum ProblemType {
             "The write would drop data it does not name. Remove keys explicitly (null in a merge patch,"
                     + " 'remove' in a JSON Patch), or send If-Match with the current version to show you"
                     + " have seen what you overwrite."),
+    ERASED(410, "Erased",
+            "The user was erased (POST /admin/users/{id}/erase): its values are gone from the row and from its"
+                    + " history, and nothing brings them back: no revert, rollback or restore. The erasure register"
+                    + " keeps when, by whom and why; 'erasedAt' says when."),
     PRECONDITION_FAILED(412, "Precondition failed",
             "If-Match does not match the current version (someone else changed the resource: read it again),"
                     + " is a weak tag (W/\"4\"), which never matches, or is * while the resource does not exist."),

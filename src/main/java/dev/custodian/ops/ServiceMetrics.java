@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  * The service's metrics, served at {@code GET /metrics} (read role) in the Prometheus text
  * format by Micrometer's Prometheus registry: request latency by route template, method and
  * status; writes and problems by outcome; the connection pool (HikariCP's own tracker); the
- * JVM and the process; the backups. docs/operations.md lists every name. One per server;
+ * JVM and the process; the backups; erasures. docs/operations.md lists every name. One per server;
  * thread-safe; {@link #close} when the server stops.
  */
 public final class ServiceMetrics implements AutoCloseable {
@@ -45,6 +45,8 @@ public final class ServiceMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Held here: Micrometer holds a function counter's object weakly, and would count nothing once it is collected. */
+    private final ErasureCounter erasures;
 
     public ServiceMetrics(DataSource dataSource, Backups backups, Clock clock) {
         new ClassLoaderMetrics().bindTo(registry);
@@ -58,6 +60,8 @@ public final class ServiceMetrics implements AutoCloseable {
         ProcessMetrics.builder().register(prometheus);
         trackPool(dataSource);
         new BackupGauges(backups, clock).bindTo(registry);
+        erasures = new ErasureCounter(dataSource);
+        erasures.bindTo(registry);
     }
 
     public void register(Javalin app) {

@@ -1,6 +1,7 @@
 package dev.custodian.tracked;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
@@ -20,17 +21,20 @@ import java.util.OptionalLong;
  * name, and record the change. A merge patch is one statement; anything that needs the current
  * state first locks the row, asks its {@link Change} for the target state and writes that. A dry
  * run is the same write in a transaction that is rolled back, reporting what history recorded.
- * Thread-safe.
+ * Erasure, the one deliberate destruction, goes through here too ({@link #erase}), and every way
+ * back (revert, rollback) refuses an erased row. Thread-safe.
  */
 public final class TrackedWrites {
     private final Transactions transactions;
     private final TrackedTable table;
     private final RowStatements sql;
+    private final ErasureRegister register;
 
     public TrackedWrites(Transactions transactions, TrackedTable table) {
         this.transactions = transactions;
         this.table = table;
         this.sql = new RowStatements(table);
+        this.register = new ErasureRegister(table);
     }
 
     /**
@@ -88,9 +92,45 @@ public final class TrackedWrites {
             if (!current.known()) {
                 throw new RowNotFoundException(table, key);
             }
+            // History of an erased row holds no values: there is no way back to bring.
+            register.refuseIfErased(connection, key);
             checkVersion(key, request.ifMatch(), current.version());
             Result result = write(connection, current, change.target(current, connection));
             return written(connection, request, current, result);
+        });
+    }
+
+    /**
+     * Erases a row for good, in one transaction: deletes the row (recorded by the triggers as op
+     * {@code erase}; a key whose row is already gone gets an {@code erase} entry of its own),
+     * enters the erasure in the register with its reason, then takes the values out of every
+     * history entry of the key, which the database allows only for a registered key. A dry run
+     * does all of it in a transaction that is rolled back. Refused for a key history never knew
+     * (404) and for one already erased (410).
+     */
+    public Erasure erase(WriteRequest request, String key, String reason) {
+        WriteRequest erasing = request.withOp("erase");
+        return run(erasing, connection -> {
+            register.serialize(connection, key);
+            Row current = lockAny(connection, key);
+            if (!current.known()) {
+                throw new RowNotFoundException(table, key);
+            }
+            register.refuseIfErased(connection, key);
+            if (current.exists()) {
+                write(connection, current, NullNode.instance);
+            } else {
+                register.recordMarker(connection, key, current.version() + 1);
+            }
+            ErasureRegister.HistoryExtent history = register.historyExtent(connection, key);
+            ErasureRegister.Entry entry = register.record(connection, key, reason, history.entries());
+            long erased = register.eraseHistory(connection, key);
+            if (erased != history.entries()) {
+                throw new IllegalStateException("expected to erase " + history.entries() + " history entries of "
+                        + table.noun() + " " + key + ", erased " + erased);
+            }
+            return new Erasure(key, request.dryRun(), current.exists() ? 1 : 0, erased, history.firstAt(),
+                    request.dryRun() ? new ErasureRegister.Entry(0, entry.at(), entry.actor(), entry.requestId()) : entry);
         });
     }
 

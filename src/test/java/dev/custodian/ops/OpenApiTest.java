@@ -22,7 +22,7 @@ class OpenApiTest {
                 "put /users/{id}", "delete /users/{id}", "post /phone-number/update/{id}", "get /health",
                 "get /health/ready", "get /health/live",
                 "get /metrics", "get /openapi.json", "get /problems/{slug}", "get /changes", "get /admin/tokens", "post /admin/tokens",
-                "delete /admin/tokens/{name}")) {
+                "delete /admin/tokens/{name}", "post /admin/users/{id}/erase")) {
             String[] parts = route.split(" ");
             assertThat(paths.at("/" + parts[1].replace("/", "~1") + "/" + parts[0] + "/x-role").asText())
                     .as(route).isIn("open", "read", "write", "admin");
