@@ -9,6 +9,7 @@ import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
 import dev.custodian.console.ConsoleRoutes;
 import dev.custodian.db.Transactions;
+import dev.custodian.history.HistoryRetention;
 import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.HeadRequests;
 import dev.custodian.http.Preconditions;
@@ -73,7 +74,9 @@ public final class Application {
         new HistoryRoutes(transactions).register(app);
         new TokenRoutes(tokens).register(app);
         new BackupRoutes(backups).register(app);
-        new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);
+        new BackupSchedule(backups, dataSource, settings.backupEvery(), settings.backupKeep()).attachTo(app);
+        new HistoryRetention(transactions, settings.historyKeep(), settings.historyCompactEvery(), clock)
+                .attachTo(app, dataSource);
         return app;
     }
 }

@@ -34,10 +34,11 @@ final class SchemaInspection {
                        ('created_at', 'timestamp with time zone', true),
                        ('updated_at', 'timestamp with time zone', true),
                        ('deleted_at', 'timestamp with time zone', false)),
-            expected_trigger(name) AS (
-                VALUES ('users_40_write'), ('users_50_history'),
-                       ('users_90_guard_bulk_update'), ('users_90_guard_bulk_delete'),
-                       ('users_90_guard_truncate'), ('users_95_history_truncate')),
+            expected_trigger(tbl, name) AS (
+                VALUES ('users', 'users_40_write'), ('users', 'users_50_history'),
+                       ('users', 'users_90_guard_bulk_update'), ('users', 'users_90_guard_bulk_delete'),
+                       ('users', 'users_90_guard_truncate'), ('users', 'users_95_history_truncate'),
+                       ('user_changes', 'user_changes_10_protect')),
             users AS (SELECT to_regclass('users') AS oid),
             columns AS (
                 SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
@@ -59,11 +60,11 @@ final class SchemaInspection {
               FROM columns AS c
              WHERE c.not_null AND NOT c.filled AND c.name NOT IN (SELECT name FROM expected_column)
             UNION ALL
-            SELECT CASE WHEN t.oid IS NULL THEN format('trigger %s on users is missing', e.name)
-                        ELSE format('trigger %s on users is disabled', e.name) END
-              FROM expected_trigger AS e CROSS JOIN users LEFT JOIN pg_trigger AS t
-                   ON t.tgrelid = users.oid AND t.tgname = e.name
-             WHERE users.oid IS NOT NULL AND (t.oid IS NULL OR t.tgenabled NOT IN ('O', 'A'))
+            SELECT CASE WHEN t.oid IS NULL THEN format('trigger %s on %s is missing', e.name, e.tbl)
+                        ELSE format('trigger %s on %s is disabled', e.name, e.tbl) END
+              FROM expected_trigger AS e LEFT JOIN pg_trigger AS t
+                   ON t.tgrelid = to_regclass(e.tbl) AND t.tgname = e.name
+             WHERE to_regclass(e.tbl) IS NOT NULL AND (t.oid IS NULL OR t.tgenabled NOT IN ('O', 'A'))
             """;
     private static final String DDL_GUARD = """
             SELECT count(*) FILTER (WHERE e.evtenabled IN ('O', 'A')) = 3 AS installed,

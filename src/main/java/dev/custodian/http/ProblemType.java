@@ -48,6 +48,11 @@ public enum ProblemType {
             "The request is well-formed but some values (in the body, the query or a header) are invalid, or"
                     + " cannot be stored exactly as sent (U+0000 in text, a number beyond PostgreSQL's numeric);"
                     + " see 'errors', each with the path of the value and what is expected."),
+    HISTORY_COMPACTED(410, "History compacted",
+            "The version or time asked for lies before the user's history boundary: history older than the"
+                    + " retention window (CUSTODIAN_HISTORY_KEEP) was compacted into a snapshot at the boundary."
+                    + " 'boundary' names the oldest version still kept and its time; that version and every later"
+                    + " one can still be read, reverted to and undone."),
     BACKUP_INVALID(422, "Backup invalid",
             "The backup file is missing, truncated, corrupted, or of a format this version cannot read."),
     PRECONDITION_REQUIRED(428, "Precondition required",

@@ -36,8 +36,9 @@ class UpgradeMigrationTest {
             "V1__users.sql", "V2__guards.sql", "V3__history.sql", "V4__faster_hot_path_functions.sql");
     private static final String USERS = """
             SELECT json_agg(u ORDER BY u.id)::text FROM users u""";
+    // Every column the first release had; later releases add columns (compacted_at, V10), which start empty.
     private static final String HISTORY = """
-            SELECT json_agg(c ORDER BY c.user_id, c.version)::text FROM user_changes c""";
+            SELECT json_agg(to_jsonb(c) - 'compacted_at' ORDER BY c.user_id, c.version)::text FROM user_changes c""";
 
     @TempDir
     Path firstRelease;
