@@ -71,8 +71,9 @@ final class Compaction {
                 break;
             }
             List<Candidate> batch = candidates.subList(from, Math.min(candidates.size(), from + USERS_PER_BATCH));
-            removed += transactions.write(CONTEXT, connection -> compact(connection, batch));
-            users += batch.size();
+            Report done = transactions.write(CONTEXT, connection -> compact(connection, batch));
+            users += done.users();
+            removed += done.entriesRemoved();
         }
         return new Report(users, removed);
     }
@@ -91,7 +92,7 @@ final class Compaction {
         }
     }
 
-    private long compact(Connection connection, List<Candidate> batch) throws SQLException {
+    private Report compact(Connection connection, List<Candidate> batch) throws SQLException {
         liftTimeout(connection);
         var ids = new ArrayList<Long>();
         var boundaries = new ArrayList<Long>();
@@ -114,7 +115,7 @@ final class Compaction {
             statement.setArray(3, connection.createArrayOf("text", states.toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return rows.getLong(1);
+                return new Report(ids.size(), rows.getLong(1));
             }
         }
     }

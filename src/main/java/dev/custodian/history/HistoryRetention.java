@@ -29,8 +29,7 @@ public final class HistoryRetention {
         this.keep = keep;
         this.every = every;
         this.clock = clock;
-        HistoryStore store = new HistoryStore();
-        this.compaction = new Compaction(transactions, new PastStates(store));
+        this.compaction = new Compaction(transactions, new PastStates(new HistoryStore()));
     }
 
     /** Starts with the server and stops when it stops; does nothing when history is kept whole. */

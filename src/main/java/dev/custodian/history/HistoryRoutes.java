@@ -21,8 +21,9 @@ import java.util.List;
 
 /**
  * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read), {@code POST
- * /users/{id}/revert} (write), {@code POST /admin/rollback} and {@code GET /admin/history/stats} (admin). Past versions of a user
- * are read through {@code GET /users/{id}}, answered by {@link PastVersions}. Thread-safe.
+ * /users/{id}/revert} (write), {@code POST /admin/rollback} and {@code GET /admin/history/stats}
+ * (admin). Past versions of a user are read through {@code GET /users/{id}}, answered by
+ * {@link PastVersions}. Thread-safe.
  */
 public final class HistoryRoutes {
     private static final int DEFAULT_LIMIT = 50;

@@ -16,8 +16,9 @@ import java.util.OptionalLong;
 
 /**
  * The SQL that reads {@code user_changes}. History rows are never updated (compaction only
- * removes entries before a user's boundary, in one statement per user), so reads need no locks; the undo plans are read after the caller locked the user's row, which every new entry
- * of that user needs too. Thread-safe (stateless).
+ * removes a user's entries before its boundary and puts their sum on the boundary as a
+ * snapshot, in one statement), so reads need no locks; the undo plans are read after the caller
+ * locked the user's row, which every new entry of that user needs too. Thread-safe (stateless).
  */
 final class HistoryStore {
     /** The members of a history entry as the API shows it, for {@code json_build_object} over {@code user_changes c}. */

@@ -37,6 +37,11 @@ public enum ProblemType {
             "The write would drop data it does not name. Remove keys explicitly (null in a merge patch,"
                     + " 'remove' in a JSON Patch), or send If-Match with the current version to show you"
                     + " have seen what you overwrite."),
+    HISTORY_COMPACTED(410, "History compacted",
+            "The version or time asked for lies before the user's history boundary: history older than the"
+                    + " retention window (CUSTODIAN_HISTORY_KEEP) was compacted into a snapshot at the boundary."
+                    + " 'boundary' names the oldest version still kept and its time; that version and every later"
+                    + " one can still be read, reverted to and undone."),
     PRECONDITION_FAILED(412, "Precondition failed",
             "If-Match does not match the current version (someone else changed the resource: read it again),"
                     + " is a weak tag (W/\"4\"), which never matches, or is * while the resource does not exist."),
@@ -48,11 +53,6 @@ public enum ProblemType {
             "The request is well-formed but some values (in the body, the query or a header) are invalid, or"
                     + " cannot be stored exactly as sent (U+0000 in text, a number beyond PostgreSQL's numeric);"
                     + " see 'errors', each with the path of the value and what is expected."),
-    HISTORY_COMPACTED(410, "History compacted",
-            "The version or time asked for lies before the user's history boundary: history older than the"
-                    + " retention window (CUSTODIAN_HISTORY_KEEP) was compacted into a snapshot at the boundary."
-                    + " 'boundary' names the oldest version still kept and its time; that version and every later"
-                    + " one can still be read, reverted to and undone."),
     BACKUP_INVALID(422, "Backup invalid",
             "The backup file is missing, truncated, corrupted, or of a format this version cannot read."),
     PRECONDITION_REQUIRED(428, "Precondition required",
