@@ -11,6 +11,7 @@ import dev.custodian.console.ConsoleRoutes;
 import dev.custodian.db.Transactions;
 import dev.custodian.erasure.ErasureRoutes;
 import dev.custodian.erasure.Erasures;
+import dev.custodian.history.HistoryRetention;
 import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.HeadRequests;
 import dev.custodian.http.Preconditions;
@@ -78,7 +79,9 @@ public final class Application {
         new TokenRoutes(tokens).register(app);
         new BackupRoutes(backups).register(app);
         new ErasureRoutes(new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups)).register(app);
-        new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);
+        new BackupSchedule(backups, dataSource, settings.backupEvery(), settings.backupKeep()).attachTo(app);
+        new HistoryRetention(transactions, settings.historyKeep(), settings.historyCompactEvery(), clock)
+                .attachTo(app, dataSource);
         return app;
     }
 }

@@ -5,16 +5,19 @@
 -- after them), whose functions it calls.
 --
 -- Triggers:
---   user_changes  BEFORE ROW UPDATE        user_changes_10_erasure_only  a history entry changes only
---                                                                        by losing its values, and
---                                                                        only once its row is erased
+--   user_changes  BEFORE ROW UPDATE        user_changes_10_erasure_only  outside compaction, a history
+--                                                                        entry changes only by losing
+--                                                                        its values, and only once its
+--                                                                        row is erased (else CU005,
+--                                                                        the history guard)
 --   erasures      BEFORE ROW UPDATE/DELETE erasures_10_kept              the register is never changed
 --                 BEFORE STATEMENT TRUNCATE erasures_10_kept_truncate
 --                 AFTER STATEMENT INSERT   erasures_90_guard_bulk_insert a statement erasing more than
 --                                                                        one row needs allow_rows
 -- and users_40_write (R__users.sql) refuses to insert a row under an erased key.
 --
--- Their error has its own SQLSTATE, CU004.
+-- Their error has its own SQLSTATE, CU004; an entry of a row that is not erased is refused
+-- with the history guard's CU005 (R__history_retention.sql).
 
 -- RFC 6902 operations without their values: each keeps its op and its path, so history still
 -- says that something changed where, not what.
@@ -52,21 +55,21 @@ BEGIN
         TABLE = table_name;
 END $$;
 
--- History is written by the triggers on users and never rewritten, with one exception: an
--- erasure takes the values out of every entry of the row it erased. So an UPDATE of an entry
+-- History is written by the triggers on users and never rewritten (R__history_retention.sql),
+-- with two exceptions: compaction stores the boundary's snapshot, and an erasure takes the
+-- values out of every entry of the row it erased. So outside compaction an UPDATE of an entry
 -- passes only when the register holds the entry's row and the new entry is exactly the old one
 -- without its values. No setting confirms anything else.
 CREATE OR REPLACE FUNCTION custodian_guard_history_update() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-    old_entry jsonb := to_jsonb(OLD);
 BEGIN
-    IF NOT custodian_erased('users', OLD.user_id::text) THEN
-        PERFORM custodian_refuse_erasure_rule(TG_TABLE_NAME, OLD.user_id::text,
-            format('history entry %s of user %s cannot be changed: history is only ever added to', OLD.version, OLD.user_id),
-            'Only an erasure (POST /admin/users/{id}/erase, or a row in erasures first) takes values out of history.');
+    IF custodian_history_compacting() THEN
+        RETURN NEW;
     END IF;
-    IF to_jsonb(NEW) IS DISTINCT FROM custodian_erased_entry(old_entry) THEN
+    IF NOT custodian_erased('users', OLD.user_id::text) THEN
+        PERFORM custodian_refuse_history_change(TG_OP, TG_TABLE_NAME);
+    END IF;
+    IF to_jsonb(NEW) IS DISTINCT FROM custodian_erased_entry(to_jsonb(OLD)) THEN
         PERFORM custodian_refuse_erasure_rule(TG_TABLE_NAME, OLD.user_id::text,
             format('history entry %s of user %s may only lose its values (user %s is erased); nothing else of it changes',
                    OLD.version, OLD.user_id, OLD.user_id),

@@ -97,6 +97,15 @@ class StartFailuresTest {
         assertOneLine(notANumber, 2, "'eighty' is not an int", "custodian serve --help");
     }
 
+    @Test
+    void aRetentionThatIsNotInDaysExits2NamingTheSetting() throws Exception {
+        var process = ServiceProcess.run(workDir, Map.of("CUSTODIAN_HISTORY_KEEP", "400m"),
+                "serve", "--port", "0", "--data-dir", workDir.toString());
+        process.awaitExit(Duration.ofSeconds(60));
+
+        assertOneLine(process, 2, "CUSTODIAN_HISTORY_KEEP must be a number of days such as 400d", "got '400m'");
+    }
+
     private ServiceProcess serve(String databaseUrl) throws InterruptedException {
         return run("serve", "--port", "0", "--data-dir", workDir.toString(), "--database-url", databaseUrl);
     }

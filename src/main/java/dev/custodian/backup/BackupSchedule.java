@@ -1,23 +1,20 @@
 package dev.custodian.backup;
 
+import dev.custodian.schedule.ScheduledTask;
 import io.javalin.Javalin;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Scheduled backups while the server runs ({@code CUSTODIAN_BACKUP_EVERY}, {@code
- * CUSTODIAN_BACKUP_KEEP}): one daemon thread takes a backup each interval, verifies it, and
- * only when it verified prunes the scheduled backups beyond the newest {@code keep}. The first
- * one is due one interval after the newest scheduled backup already in the folder, so restarts
- * neither skip nor repeat backups. Started and stopped with the server. Thread-safe.
+ * CUSTODIAN_BACKUP_KEEP}): each interval, one backup is taken, verified, and only when it
+ * verified are the scheduled backups beyond the newest {@code keep} pruned. One instance does it
+ * when several share the database ({@link ScheduledTask}), and the last run is recorded in the
+ * database, so restarts neither skip nor repeat backups. Thread-safe.
  */
 public final class BackupSchedule {
     private static final Logger log = LoggerFactory.getLogger(BackupSchedule.class);
@@ -25,61 +22,21 @@ public final class BackupSchedule {
     private final Backups backups;
     private final Optional<Duration> every;
     private final int keep;
-    private final Clock clock;
-    private ScheduledExecutorService executor;
+    private final DataSource dataSource;
 
-    public BackupSchedule(Backups backups, Optional<Duration> every, int keep, Clock clock) {
+    public BackupSchedule(Backups backups, DataSource dataSource, Optional<Duration> every, int keep) {
         this.backups = backups;
+        this.dataSource = dataSource;
         this.every = every;
         this.keep = keep;
-        this.clock = clock;
     }
 
     /** Starts with the server and stops when it stops; does nothing when the schedule is off. */
     public void attachTo(Javalin app) {
-        app.events(events -> {
-            events.serverStarted(this::start);
-            events.serverStopping(this::stop);
+        every.ifPresent(interval -> {
+            new ScheduledTask(dataSource, "backup", interval, this::runOnce).attachTo(app);
+            log.info("scheduled backups every {}, keeping {}", interval, keep);
         });
-    }
-
-    synchronized void start() {
-        if (every.isEmpty() || executor != null) {
-            return;
-        }
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "custodian-backups");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = every.get().toMillis();
-        executor.scheduleWithFixedDelay(this::runOnce, firstDelay().toMillis(), interval, TimeUnit.MILLISECONDS);
-        log.info("scheduled backups every {}, keeping {}", every.get(), keep);
-    }
-
-    synchronized void stop() {
-        if (executor == null) {
-            return;
-        }
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("a scheduled backup was still running at shutdown");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        executor = null;
-    }
-
-    private Duration firstDelay() {
-        List<Backups.Scheduled> scheduled = backups.scheduled();
-        if (scheduled.isEmpty()) {
-            return Duration.ZERO;
-        }
-        Instant due = scheduled.get(0).createdAt().plus(every.orElseThrow());
-        Duration wait = Duration.between(clock.instant(), due);
-        return wait.isNegative() ? Duration.ZERO : wait;
     }
 
     /** One round: back up, verify, and prune only after the new backup verified. Never throws. */

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 final class SettingReader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?", Pattern.CASE_INSENSITIVE);
 
+    private static final Pattern DAYS = Pattern.compile("(\\d{1,6})\\s*d", Pattern.CASE_INSENSITIVE);
+
     private final Map<String, String> values;
 
     SettingReader(Map<String, String> values) {
@@ -49,6 +51,21 @@ final class SettingReader {
 
     Optional<Duration> interval(String name, String fallback) {
         return parseInterval(name, text(name, fallback));
+    }
+
+    /**
+     * A whole number of days such as {@code 400d}; empty when unset. Only days: a retention
+     * written {@code 400m} would otherwise mean minutes and compact nearly all history.
+     */
+    Optional<Duration> days(String name) {
+        return optional(name).map(text -> {
+            var match = DAYS.matcher(text);
+            if (!match.matches() || Long.parseLong(match.group(1)) == 0) {
+                throw new SettingsException(name + " must be a number of days such as 400d (leave it unset to keep"
+                        + " all history), got '" + text + "'");
+            }
+            return Duration.ofDays(Long.parseLong(match.group(1)));
+        });
     }
 
     Duration duration(String name, String fallback) {

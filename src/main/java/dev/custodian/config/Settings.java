@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param backupEvery   interval of scheduled backups, empty when off ({@code CUSTODIAN_BACKUP_EVERY})
  * @param backupKeep    scheduled backups kept ({@code CUSTODIAN_BACKUP_KEEP})
  * @param databaseWait  how long start waits for an external database to accept a connection ({@code CUSTODIAN_DB_WAIT})
+ * @param historyKeep   how long history is kept in full, empty to keep everything ({@code CUSTODIAN_HISTORY_KEEP})
+ * @param historyCompactEvery how often history older than {@code historyKeep} is compacted
+ *                      ({@code CUSTODIAN_HISTORY_COMPACT_EVERY})
  */
 public record Settings(
         String httpHost,
@@ -37,7 +40,9 @@ public record Settings(
         Path backupDir,
         Optional<Duration> backupEvery,
         int backupKeep,
-        Duration databaseWait) {
+        Duration databaseWait,
+        Optional<Duration> historyKeep,
+        Duration historyCompactEvery) {
 
     public static final String HTTP_HOST = "CUSTODIAN_HTTP_HOST";
     public static final String HTTP_PORT = "CUSTODIAN_HTTP_PORT";
@@ -51,6 +56,8 @@ public record Settings(
     public static final String BACKUP_EVERY = "CUSTODIAN_BACKUP_EVERY";
     public static final String BACKUP_KEEP = "CUSTODIAN_BACKUP_KEEP";
     public static final String DB_WAIT = "CUSTODIAN_DB_WAIT";
+    public static final String HISTORY_KEEP = "CUSTODIAN_HISTORY_KEEP";
+    public static final String HISTORY_COMPACT_EVERY = "CUSTODIAN_HISTORY_COMPACT_EVERY";
     /** PostgreSQL's statement_timeout is an int of milliseconds; a day is far beyond any request. */
     private static final Duration LONGEST_STATEMENT_TIMEOUT = Duration.ofDays(1);
     /** Read by logback.xml itself, which picks its appender by this name; checked here only. */
@@ -95,39 +102,46 @@ public record Settings(
                 reader.optional(BACKUP_DIR).map(Path::of).orElse(dataDir.resolve("backups")),
                 reader.interval(BACKUP_EVERY, "24h"),
                 reader.integer(BACKUP_KEEP, 7),
-                reader.interval(DB_WAIT, "30s").orElse(Duration.ZERO));
+                reader.interval(DB_WAIT, "30s").orElse(Duration.ZERO),
+                reader.days(HISTORY_KEEP),
+                reader.duration(HISTORY_COMPACT_EVERY, "1h"));
     }
 
     public Settings withHttp(String host, int port) {
         return new Settings(host, port, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
     }
 
     public Settings withDatabaseUrl(Optional<DatabaseUrl> url) {
         return new Settings(httpHost, httpPort, url, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
     }
 
     public Settings withDataDir(Path dir) {
         return new Settings(httpHost, httpPort, databaseUrl, dir, maxBodyBytes, defaultRegion, poolSize,
                 statementTimeout,
                 backupDir.startsWith(dataDir) ? dir.resolve(dataDir.relativize(backupDir)) : backupDir,
-                backupEvery, backupKeep, databaseWait);
+                backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
     }
 
     public Settings withBackups(Path dir, Optional<Duration> every, int keep) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, dir, every, keep, databaseWait);
+                statementTimeout, dir, every, keep, databaseWait, historyKeep, historyCompactEvery);
+    }
+
+    public Settings withHistoryRetention(Optional<Duration> keep, Duration compactEvery) {
+        return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, keep, compactEvery);
     }
 
     public Settings withMaxBodyBytes(long bytes) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, bytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
     }
 
     public Settings withStatementTimeout(Duration timeout) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                timeout, backupDir, backupEvery, backupKeep, databaseWait);
+                timeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
     }
 
     /** Reads a time such as {@code 500ms} or {@code 5s} given under {@code setting} (a flag). */

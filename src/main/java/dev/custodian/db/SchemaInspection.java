@@ -40,7 +40,8 @@ final class SchemaInspection {
                        ('users', 'users_90_guard_truncate'), ('users', 'users_95_history_truncate'),
                        ('user_changes', 'user_changes_10_erasure_only'),
                        ('erasures', 'erasures_10_kept'), ('erasures', 'erasures_10_kept_truncate'),
-                       ('erasures', 'erasures_90_guard_bulk_insert')),
+                       ('erasures', 'erasures_90_guard_bulk_insert'),
+                       ('user_changes', 'user_changes_10_protect')),
             users AS (SELECT to_regclass('users') AS oid),
             columns AS (
                 SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,

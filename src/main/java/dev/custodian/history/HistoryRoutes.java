@@ -21,8 +21,9 @@ import java.util.List;
 
 /**
  * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read), {@code POST
- * /users/{id}/revert} (write) and {@code POST /admin/rollback} (admin). Past versions of a user
- * are read through {@code GET /users/{id}}, answered by {@link PastVersions}. Thread-safe.
+ * /users/{id}/revert} (write), {@code POST /admin/rollback} and {@code GET /admin/history/stats}
+ * (admin). Past versions of a user are read through {@code GET /users/{id}}, answered by
+ * {@link PastVersions}. Thread-safe.
  */
 public final class HistoryRoutes {
     private static final int DEFAULT_LIMIT = 50;
@@ -31,6 +32,7 @@ public final class HistoryRoutes {
     private final Transactions transactions;
     private final HistoryStore store = new HistoryStore();
     private final RecentChanges recent = new RecentChanges();
+    private final HistoryStats stats = new HistoryStats();
     private final Reverts reverts;
     private final Rollbacks rollbacks;
 
@@ -46,6 +48,7 @@ public final class HistoryRoutes {
         app.get("/changes", this::changes, Role.READ);
         app.post("/users/{id}/revert", this::revert, Role.WRITE);
         app.post("/admin/rollback", this::rollback, Role.ADMIN);
+        app.get("/admin/history/stats", this::stats, Role.ADMIN);
     }
 
     private void history(Context ctx) {
@@ -67,6 +70,10 @@ public final class HistoryRoutes {
         ChangesQuery query = ChangesQuery.parse(ctx);
         List<RecentChanges.Entry> page = transactions.autocommit(connection -> recent.page(connection, query, limit + 1));
         Pages.respondWithCursor(ctx, page, limit, RecentChanges.Entry::json, RecentChanges.Entry::cursor);
+    }
+
+    private void stats(Context ctx) {
+        ctx.contentType(Bodies.JSON).result(transactions.autocommit(stats::render));
     }
 
     private void revert(Context ctx) {

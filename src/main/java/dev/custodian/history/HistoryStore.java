@@ -11,12 +11,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The SQL that reads {@code user_changes}. History rows are never updated, so reads need no
- * locks; the undo plans are read after the caller locked the user's row, which every new entry
- * of that user needs too. Thread-safe (stateless).
+ * The SQL that reads {@code user_changes}. History rows are never updated (compaction only
+ * removes a user's entries before its boundary and puts their sum on the boundary as a
+ * snapshot, in one statement), so reads need no locks; the undo plans are read after the caller
+ * locked the user's row, which every new entry of that user needs too. Thread-safe (stateless).
  */
 final class HistoryStore {
     /** The members of a history entry as the API shows it, for {@code json_build_object} over {@code user_changes c}. */
@@ -53,6 +55,13 @@ final class HistoryStore {
     private static final String VERSION_AT = """
             SELECT c.version FROM user_changes c
              WHERE c.user_id = ? AND c.at <= ?
+             ORDER BY c.version DESC
+             LIMIT 1
+            """;
+    // The boundary compaction left: served by a partial index on the compacted entries.
+    private static final String BOUNDARY = """
+            SELECT c.version, custodian_time(c.at) AS at FROM user_changes c
+             WHERE c.user_id = ? AND c.compacted_at IS NOT NULL
              ORDER BY c.version DESC
              LIMIT 1
             """;
@@ -153,6 +162,18 @@ final class HistoryStore {
             statement.setLong(1, userId);
             statement.setObject(2, utc(time));
             return singleLong(statement);
+        }
+    }
+
+    /** Where the user's history starts after compaction; empty when it was never compacted. */
+    Optional<HistoryBoundary> boundary(Connection connection, long userId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(BOUNDARY)) {
+            statement.setLong(1, userId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next()
+                        ? Optional.of(new HistoryBoundary(rows.getLong("version"), rows.getString("at")))
+                        : Optional.empty();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.custodian.tracked.ErasureRegister;
 import dev.custodian.tracked.TrackedTable;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,5 +44,30 @@ final class PastStates {
         }
         HistoryStore.ReplayRow last = rows.get(rows.size() - 1);
         return Optional.of(new PastState(version, state, last.at(), last.createdAt()));
+    }
+
+    /** Like {@link #at}, but a version compaction removed is 410 Gone naming the boundary. */
+    Optional<PastState> kept(Connection connection, long userId, long version) throws SQLException {
+        Optional<PastState> state = at(connection, userId, version);
+        if (state.isEmpty()) {
+            refuseIfCompacted(connection, userId, version);
+        }
+        return state;
+    }
+
+    /** 410 Gone when {@code version} lies before the user's compaction boundary. */
+    void refuseIfCompacted(Connection connection, long userId, long version) throws SQLException {
+        Optional<HistoryBoundary> boundary = store.boundary(connection, userId);
+        if (boundary.isPresent() && boundary.get().after(version)) {
+            throw boundary.get().gone(userId, "version " + version);
+        }
+    }
+
+    /** 410 Gone when {@code time} lies before the user's compaction boundary. */
+    void refuseIfCompacted(Connection connection, long userId, Instant time, String asked) throws SQLException {
+        Optional<HistoryBoundary> boundary = store.boundary(connection, userId);
+        if (boundary.isPresent() && boundary.get().after(time)) {
+            throw boundary.get().gone(userId, "its state at " + asked);
+        }
     }
 }

@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * {@code GET /users/{id}?version=N} and {@code ?asOf=<RFC 3339 time>}: a user as it was. The
  * answer is the usual representation of that version, with its version as the ETag and the
  * time of that change as {@code updatedAt}; 404 when the user did not exist then (not yet, or
- * deleted). Thread-safe.
+ * deleted); 410 when that part of its history was compacted. Thread-safe.
  */
 public final class PastVersions {
     private final Transactions transactions;
@@ -47,7 +47,7 @@ public final class PastVersions {
     }
 
     private PastStates.PastState atVersion(long id, long version) {
-        PastStates.PastState state = transactions.autocommit(connection -> past.at(connection, id, version))
+        PastStates.PastState state = transactions.autocommit(connection -> past.kept(connection, id, version))
                 .orElseThrow(() -> ApiException.notFound("user " + id + " has no version " + version));
         if (!States.live(state.state())) {
             throw ApiException.notFound("user " + id + " did not exist at version " + version + " (deleted)");
@@ -58,7 +58,11 @@ public final class PastVersions {
     private PastStates.PastState atTime(long id, Instant time, String text) {
         PastStates.PastState state = transactions.autocommit(connection -> {
             OptionalLong version = store.versionAt(connection, id, time);
-            return version.isPresent() ? past.at(connection, id, version.getAsLong()).orElse(null) : null;
+            if (version.isEmpty()) {
+                past.refuseIfCompacted(connection, id, time, text);
+                return null;
+            }
+            return past.at(connection, id, version.getAsLong()).orElse(null);
         });
         if (state == null || !States.live(state.state())) {
             throw ApiException.notFound("user " + id + " did not exist at " + text);

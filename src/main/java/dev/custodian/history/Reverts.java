@@ -42,7 +42,7 @@ final class Reverts {
     }
 
     private JsonNode stateAt(Connection connection, long id, long version) throws SQLException {
-        return past.at(connection, id, version)
+        return past.kept(connection, id, version)
                 .orElseThrow(() -> ApiException.validation("/toVersion", "user " + id + " has no version " + version))
                 .state();
     }
@@ -50,6 +50,7 @@ final class Reverts {
     private JsonNode undone(Connection connection, long id, Row current, long version) throws SQLException {
         List<UndoPlan.Step> steps = store.undoOne(connection, id, version);
         if (steps.isEmpty() || steps.get(steps.size() - 1).version() != version) {
+            past.refuseIfCompacted(connection, id, version);
             throw ApiException.validation("/undoVersion", "user " + id + " has no version " + version);
         }
         UndoPlan.Outcome outcome;

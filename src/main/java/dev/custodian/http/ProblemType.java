@@ -41,6 +41,11 @@ public enum ProblemType {
             "The user was erased (POST /admin/users/{id}/erase): its values are gone from the row and from its"
                     + " history, and nothing brings them back: no revert, rollback or restore. The erasure register"
                     + " keeps when, by whom and why; 'erasedAt' says when."),
+    HISTORY_COMPACTED(410, "History compacted",
+            "The version or time asked for lies before the user's history boundary: history older than the"
+                    + " retention window (CUSTODIAN_HISTORY_KEEP) was compacted into a snapshot at the boundary."
+                    + " 'boundary' names the oldest version still kept and its time; that version and every later"
+                    + " one can still be read, reverted to and undone."),
     PRECONDITION_FAILED(412, "Precondition failed",
             "If-Match does not match the current version (someone else changed the resource: read it again),"
                     + " is a weak tag (W/\"4\"), which never matches, or is * while the resource does not exist."),

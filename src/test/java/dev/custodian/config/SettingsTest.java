@@ -78,6 +78,24 @@ class SettingsTest {
     }
 
     @Test
+    void historyIsKeptWholeUnlessARetentionInDaysIsGiven() {
+        assertThat(Settings.fromEnvironment(Map.of()).historyKeep()).isEmpty();
+        assertThat(Settings.fromEnvironment(Map.of()).historyCompactEvery()).isEqualTo(Duration.ofHours(1));
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_HISTORY_KEEP", "400d")).historyKeep())
+                .contains(Duration.ofDays(400));
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_HISTORY_COMPACT_EVERY", "10m")).historyCompactEvery())
+                .isEqualTo(Duration.ofMinutes(10));
+        for (String bad : new String[] {"400m", "400", "0d", "1y", "forever", "-5d"}) {
+            assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_HISTORY_KEEP", bad)))
+                    .as(bad).isInstanceOf(SettingsException.class)
+                    .hasMessage("CUSTODIAN_HISTORY_KEEP must be a number of days such as 400d (leave it unset to keep"
+                            + " all history), got '" + bad + "'");
+        }
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_HISTORY_COMPACT_EVERY", "off")))
+                .hasMessageContaining("CUSTODIAN_HISTORY_COMPACT_EVERY");
+    }
+
+    @Test
     void theStatementTimeoutIsAPositiveTimeOfAtMostADay() {
         assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_STATEMENT_TIMEOUT", "500ms")).statementTimeout())
                 .isEqualTo(Duration.ofMillis(500));

@@ -311,7 +311,8 @@ class EraseUserTest {
                 INSERT INTO erasures (table_name, row_key, actor, reason, history_entries)
                 SELECT 'users', k::text, 'sql:test', 'all at once', 0 FROM unnest(ARRAY[%d, %d]) k""".formatted(kept, kept + 1_000_000));
 
-        assertThat(List.of(rewrite, putBack, insertAgain)).extracting(e -> e.getSQLState()).containsOnly("CU004");
+        assertThat(rewrite.getSQLState()).as("the history guard").isEqualTo("CU005");
+        assertThat(List.of(putBack, insertAgain)).extracting(e -> e.getSQLState()).containsOnly("CU004");
         assertThat(bulk.getSQLState()).as("the bulk guard").isEqualTo("CU002");
         assertThat(erasures()).isEqualTo(registered);
         assertThat(insertAgain.getMessage()).contains("users row " + erased + " was erased");
