@@ -42,7 +42,9 @@ public final class SchemaCheck {
     });
     private final AtomicReference<CompletableFuture<List<Migrations.Expected>>> migrations = new AtomicReference<>();
     private final Object lock = new Object();
-    private SchemaReport latest;
+    // Written under lock; read without it first, so the writes that find a recent verdict
+    // (nearly all) do not queue for the lock.
+    private volatile SchemaReport latest;
     private CompletableFuture<SchemaReport> running;
     private Instant runningSince;
 
@@ -62,6 +64,10 @@ public final class SchemaCheck {
     }
 
     private SchemaReport since(Instant since) {
+        SchemaReport known = latest;
+        if (known != null && !known.checkedAt().isBefore(since)) {
+            return known;
+        }
         CompletableFuture<SchemaReport> look;
         synchronized (lock) {
             if (latest != null && !latest.checkedAt().isBefore(since)) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.custodian.auth.Role;
 import dev.custodian.backup.Backups;
+import dev.custodian.http.ProblemType;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -20,6 +21,8 @@ import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
@@ -47,6 +50,20 @@ public final class ServiceMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Held here: Micrometer holds a function counter's object weakly, and would count nothing once it is collected. */
     private final ErasureCounter erasures;
+    // The meters of each label set, built once: building one anew for every request (its
+    // histogram's configuration, tags and registry look-up) cost more CPU than writing the
+    // access log line (measured). The label values come from small, known sets.
+    private final Map<Labels, Meters> meters = new ConcurrentHashMap<>();
+
+    private record Labels(String method, String route, int status, ProblemType problem) {
+        static Labels of(FinishedRequest request) {
+            return new Labels(request.method(), request.route(), request.status(), request.problem().orElse(null));
+        }
+    }
+
+    /** The meters a request with given labels moves; {@code problems} and {@code writes} null when it moves none. */
+    private record Meters(Timer requests, Counter problems, Counter writes) {
+    }
 
     public ServiceMetrics(DataSource dataSource, Backups backups, Clock clock) {
         new ClassLoaderMetrics().bindTo(registry);
@@ -81,24 +98,33 @@ public final class ServiceMetrics implements AutoCloseable {
     }
 
     void record(FinishedRequest request) {
-        Timer.builder("http.server.requests")
+        Meters of = meters.computeIfAbsent(Labels.of(request), labels -> metersOf(request));
+        of.requests().record((long) (request.millis() * 1_000_000), TimeUnit.NANOSECONDS);
+        if (of.problems() != null) {
+            of.problems().increment();
+        }
+        if (of.writes() != null) {
+            of.writes().increment();
+        }
+    }
+
+    private Meters metersOf(FinishedRequest request) {
+        Timer requests = Timer.builder("http.server.requests")
                 .description("Requests answered, by route template, method and status")
                 .tags("method", request.method(), "route", request.route(), "status", Integer.toString(request.status()))
                 .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry)
-                .record((long) (request.millis() * 1_000_000), TimeUnit.NANOSECONDS);
-        request.problem().ifPresent(type -> Counter.builder("custodian.problems")
+                .register(registry);
+        Counter problems = request.problem().map(type -> Counter.builder("custodian.problems")
                 .description("Problem responses (RFC 9457), by problem type")
                 .tag("type", type.slug())
-                .register(registry)
-                .increment());
-        if (request.isWrite()) {
-            Counter.builder("custodian.writes")
-                    .description("Requests with a write method, by route template and result: ok or the problem type")
-                    .tags("method", request.method(), "route", request.route(), "result", request.result())
-                    .register(registry)
-                    .increment();
-        }
+                .register(registry)).orElse(null);
+        Counter writes = request.isWrite()
+                ? Counter.builder("custodian.writes")
+                        .description("Requests with a write method, by route template and result: ok or the problem type")
+                        .tags("method", request.method(), "route", request.route(), "result", request.result())
+                        .register(registry)
+                : null;
+        return new Meters(requests, problems, writes);
     }
 
     @Override

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Every error a client can cause is an RFC 9457 problem with the documented status and type. */
@@ -79,6 +85,31 @@ class ProblemResponsesTest {
         assertThat(given.header("X-Request-Id")).isEqualTo("trace-42");
         assertThat(given.json().get("requestId").asText()).isEqualTo("trace-42");
         assertThat(generated.header("X-Request-Id")).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void generatedRequestIdsAreDistinctRandomUuidsAlsoUnderConcurrentRequests() throws Exception {
+        List<String> ids = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                answers.add(clients.submit(() -> server.request("GET", "/users/999999999").send().header("X-Request-Id")));
+            }
+            for (Future<String> answer : answers) {
+                ids.add(answer.get());
+            }
+        } finally {
+            clients.shutdown();
+        }
+
+        assertThat(ids).doesNotHaveDuplicates();
+        for (String id : ids) {
+            UUID uuid = UUID.fromString(id);
+            assertThat(uuid.toString()).isEqualTo(id);
+            assertThat(uuid.version()).as(id).isEqualTo(4);
+            assertThat(uuid.variant()).as(id).isEqualTo(2);
+        }
     }
 
     static void assertProblem(HttpResponse response, int status, String slug) {
