@@ -31,15 +31,9 @@ class ConsoleIncidentTest {
 
     @Test
     void aBurstOfRawSqlStandsOutInTheRecentChanges() {
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ids.add(TestUsers.createIncidentUser(server));
-        }
+        List<Long> ids = incidentUsers(5);
         String from = now();
-        TestSql.execute(server.dataSource(), """
-                UPDATE users SET name = 'Renamed by a script'
-                  FROM (SELECT set_config('custodian.allow_rows', '5', true)) AS declared
-                 WHERE id = ANY (?)""", (Object) ids.toArray(Long[]::new));
+        renameByScript(ids);
         assertThat(server.mergePatch("/users/" + ids.get(0), "{\"data\": {\"nickname\": \"kept\"}}").status()).isEqualTo(200);
 
         console.signIn(server.adminToken).go("#/changes");
@@ -67,15 +61,9 @@ class ConsoleIncidentTest {
 
     @Test
     void aBurstOfRawSqlOlderThanTheFirstPageStillStandsOut() {
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ids.add(TestUsers.createIncidentUser(server));
-        }
+        List<Long> ids = incidentUsers(3);
         String from = now();
-        TestSql.execute(server.dataSource(), """
-                UPDATE users SET name = 'Renamed by a script'
-                  FROM (SELECT set_config('custodian.allow_rows', '3', true)) AS declared
-                 WHERE id = ANY (?)""", (Object) ids.toArray(Long[]::new));
+        renameByScript(ids);
         for (int i = 0; i < 50; i++) {
             assertThat(server.mergePatch("/users/" + ids.get(i % 3), "{\"data\": {\"visits\": " + i + "}}").status()).isEqualTo(200);
         }
@@ -152,6 +140,22 @@ class ConsoleIncidentTest {
         assertThat(TestSql.user(server.dataSource(), victim).get("data")).isEqualTo(victimDamaged.get("data"));
         assertThat(TestSql.user(server.dataSource(), alsoHit).at("/data/phone").asText()).isEqualTo("+14155550777");
         assertThat(TestSql.user(server.dataSource(), bystander)).isEqualTo(bystanderNow);
+    }
+
+    private List<Long> incidentUsers(int count) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(TestUsers.createIncidentUser(server));
+        }
+        return ids;
+    }
+
+    /** One UPDATE in the database of every user named, declared to the bulk guard, as a script would. */
+    private void renameByScript(List<Long> ids) {
+        TestSql.execute(server.dataSource(), """
+                UPDATE users SET name = 'Renamed by a script'
+                  FROM (SELECT set_config('custodian.allow_rows', ?, true)) AS declared
+                 WHERE id = ANY (?)""", Integer.toString(ids.size()), ids.toArray(Long[]::new));
     }
 
     private String field(String name) {
