@@ -13,6 +13,8 @@ import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.HeadRequests;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.ProblemResponses;
+import dev.custodian.jobs.JobRoutes;
+import dev.custodian.jobs.Jobs;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
 import dev.custodian.ops.SchemaGate;
@@ -43,6 +45,7 @@ public final class Application {
         var backups = new Backups(settings.backupDir(), transactions, clock);
         var metrics = new ServiceMetrics(dataSource, backups, clock);
         var observer = new RequestObserver(metrics);
+        var jobs = new Jobs(dataSource, transactions, settings.jobThreshold());
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -60,6 +63,7 @@ public final class Application {
             events.serverStarted(() -> log.info("Custodian {} listening on http://{}:{}", Version.current(),
                     settings.httpHost(), app.port()));
             events.serverStopped(metrics::close);
+            events.serverStopped(jobs::close);
         });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);
@@ -70,9 +74,10 @@ public final class Application {
         new OperationsRoutes(transactions).register(app);
         metrics.register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
-        new HistoryRoutes(transactions).register(app);
+        new HistoryRoutes(transactions, jobs).register(app);
         new TokenRoutes(tokens).register(app);
-        new BackupRoutes(backups).register(app);
+        new BackupRoutes(backups, jobs).register(app);
+        new JobRoutes(jobs).register(app);
         new BackupSchedule(backups, settings.backupEvery(), settings.backupKeep(), clock).attachTo(app);
         return app;
     }

@@ -59,7 +59,7 @@ BEGIN
     -- freshly migrated database holds no other table: a migration that adds one adds it here.
     CREATE OR REPLACE FUNCTION custodian_ddl_guard.guarded_tables() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-        SELECT ARRAY['users', 'user_changes', 'api_tokens', 'api_token_revocations', '${flyway:table}']
+        SELECT ARRAY['users', 'user_changes', 'api_tokens', 'api_token_revocations', 'jobs', '${flyway:table}']
     $fn$;
 
     -- Whether the transaction confirmed a change of Custodian's schema. Only exactly 'on' does;
