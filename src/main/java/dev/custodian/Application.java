@@ -22,7 +22,9 @@ import dev.custodian.ops.RequestObserver;
 import dev.custodian.ops.ServiceMetrics;
 import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
 import java.time.Clock;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,15 @@ public final class Application {
     }
 
     public static Javalin create(Settings settings, DataSource dataSource, Clock clock) {
+        return create(settings, dataSource, clock, route -> { });
+    }
+
+    /**
+     * The same server, telling {@code routes} of each handler as it is registered (Javalin's
+     * handlerAdded event): how a test walks the route table of the server it runs.
+     */
+    public static Javalin create(Settings settings, DataSource dataSource, Clock clock,
+                                 Consumer<HandlerMetaInfo> routes) {
         var transactions = new Transactions(dataSource);
         var tokens = new Tokens(transactions, clock);
         var access = new AccessControl(tokens);
@@ -54,6 +65,7 @@ public final class Application {
             config.router.treatMultipleSlashesAsSingleSlash = true;
             config.requestLogger.http(observer);
             config.events.handlerAdded(observer::handlerAdded);
+            config.events.handlerAdded(routes::accept);
             HeadRequests.install(config);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             ProblemResponses.install(config);

@@ -11,8 +11,4 @@ public record Progress(long usersTotal, long usersDone, long changesUndone, long
     public Progress plus(long users, long undone, long conflicted) {
         return new Progress(usersTotal, usersDone + users, changesUndone + undone, conflicts + conflicted);
     }
-
-    public Progress withTotal(long total, long conflicted) {
-        return new Progress(total, usersDone, changesUndone, conflicted);
-    }
 }
