@@ -70,6 +70,28 @@ export async function call(method, path, options = {}) {
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
+/**
+ * The outcome of a rollback or restore: the answer itself, or for a 202 (it runs as a job), the
+ * job's report once it has ended, polled at its Location. Rejects with the job's problem.
+ */
+export async function finished(answer) {
+  if (answer.status !== 202) {
+    return answer;
+  }
+  const location = answer.headers.get('Location');
+  for (;;) {
+    const job = (await call('GET', location)).body;
+    if (job.status === 'succeeded') {
+      return { status: 200, body: job.report, headers: answer.headers };
+    }
+    if (job.status !== 'running') {
+      throw new Problem(job.problem ? job.problem.status : 503, job.problem
+        || { detail: 'job ' + job.id + ' was interrupted: the server running it stopped; send it again' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 function parseOrText(text) {
   try {
     return JSON.parse(text);

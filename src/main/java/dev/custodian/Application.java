@@ -16,6 +16,8 @@ import dev.custodian.history.HistoryRoutes;
 import dev.custodian.http.HeadRequests;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.ProblemResponses;
+import dev.custodian.jobs.JobRoutes;
+import dev.custodian.jobs.Jobs;
 import dev.custodian.http.RequestIds;
 import dev.custodian.ops.OperationsRoutes;
 import dev.custodian.ops.SchemaGate;
@@ -25,7 +27,9 @@ import dev.custodian.tracked.TrackedTable;
 import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
 import java.time.Clock;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +46,22 @@ public final class Application {
     }
 
     public static Javalin create(Settings settings, DataSource dataSource, Clock clock) {
+        return create(settings, dataSource, clock, route -> { });
+    }
+
+    /**
+     * The same server, telling {@code routes} of each handler as it is registered (Javalin's
+     * handlerAdded event): how a test walks the route table of the server it runs.
+     */
+    public static Javalin create(Settings settings, DataSource dataSource, Clock clock,
+                                 Consumer<HandlerMetaInfo> routes) {
         var transactions = new Transactions(dataSource);
         var tokens = new Tokens(transactions, clock);
         var access = new AccessControl(tokens);
         var backups = new Backups(settings.backupDir(), transactions, clock);
         var metrics = new ServiceMetrics(dataSource, backups, clock);
         var observer = new RequestObserver(metrics);
+        var jobs = new Jobs(dataSource, transactions, settings.jobThreshold());
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -56,6 +70,7 @@ public final class Application {
             config.router.treatMultipleSlashesAsSingleSlash = true;
             config.requestLogger.http(observer);
             config.events.handlerAdded(observer::handlerAdded);
+            config.events.handlerAdded(routes::accept);
             HeadRequests.install(config);
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             ProblemResponses.install(config);
@@ -65,6 +80,7 @@ public final class Application {
             events.serverStarted(() -> log.info("Custodian {} listening on http://{}:{}", Version.current(),
                     settings.httpHost(), app.port()));
             events.serverStopped(metrics::close);
+            events.serverStopped(jobs::close);
         });
         app.before(RequestIds::assign);
         app.beforeMatched(access::check);
@@ -75,9 +91,10 @@ public final class Application {
         new OperationsRoutes(transactions).register(app);
         metrics.register(app);
         new UserRoutes(transactions, settings.defaultRegion()).register(app);
-        new HistoryRoutes(transactions).register(app);
+        new HistoryRoutes(transactions, jobs).register(app);
         new TokenRoutes(tokens).register(app);
-        new BackupRoutes(backups).register(app);
+        new BackupRoutes(backups, jobs).register(app);
+        new JobRoutes(jobs).register(app);
         new ErasureRoutes(new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups)).register(app);
         new BackupSchedule(backups, dataSource, settings.backupEvery(), settings.backupKeep()).attachTo(app);
         new HistoryRetention(transactions, settings.historyKeep(), settings.historyCompactEvery(), clock)

@@ -18,9 +18,14 @@ import dev.custodian.db.DatabaseException;
 import dev.custodian.db.DatabaseUnavailableException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.erasure.ErasureRequest;
 import dev.custodian.erasure.Erasures;
+import dev.custodian.history.RollbackJobs;
 import dev.custodian.http.ApiException;
+import dev.custodian.http.Json;
+import dev.custodian.jobs.Jobs;
+import dev.custodian.jobs.PlannedJob;
 import dev.custodian.tracked.RowErasedException;
 import dev.custodian.tracked.RowNotFoundException;
 import dev.custodian.tracked.TrackedTable;
@@ -35,6 +40,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,10 +50,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: {@code serve}, {@code token create}, {@code backup ...}, {@code user erase}. Parses, then calls the application. */
+/** The command line: {@code serve}, {@code token create}, {@code backup ...}, {@code rollback}, {@code db grant-app}, {@code user erase}. Parses, then calls the application. */
 @Command(name = "custodian", mixinStandardHelpOptions = true, versionProvider = Main.VersionLine.class,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
-        subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class, Main.DbCommand.class, Main.UserCommand.class})
+        subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class, Main.Rollback.class,
+                Main.DbCommand.class, Main.UserCommand.class})
 public final class Main {
 
     /** {@code --version}: the version this jar was built as. */
@@ -88,6 +95,11 @@ public final class Main {
                     if (e instanceof SettingsException || e instanceof IllegalArgumentException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 2;
+                    }
+                    if (e instanceof ApiException problem && !problem.errors().isEmpty()) {
+                        problem.errors().forEach(error ->
+                                line.getErr().println("custodian: " + error.path() + ": " + error.message()));
+                        return 1;
                     }
                     if (e instanceof ApiException || e instanceof DatabaseException
                             || e instanceof DatabaseUnavailableException || e instanceof RowNotFoundException
@@ -281,6 +293,64 @@ public final class Main {
         }
     }
 
+    /** Who a command writes as, in history. */
+    static String cliActor() {
+        return "cli:" + System.getProperty("user.name");
+    }
+
+    /**
+     * Runs a rollback or restore as a job in this process (refused while another runs, on this
+     * or any instance sharing the database), showing its progress on standard error.
+     */
+    static ObjectNode runJob(DatabaseCommand command, BiFunction<Settings, Transactions, PlannedJob> plan) {
+        Settings settings = command.database.settings();
+        var progress = new ProgressLines(command.spec.commandLine().getErr(), ProgressLines.onTerminal());
+        try (Database db = command.database.open(settings)) {
+            var transactions = new Transactions(db.dataSource());
+            try (var jobs = new Jobs(db.dataSource(), transactions, settings.jobThreshold())) {
+                return jobs.runHere(plan.apply(settings, transactions), progress);
+            }
+        } finally {
+            progress.finish();
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Undo every change made in a time window across all users, keeping paths that later"
+                    + " changes outside it touched; prints the report (as POST /admin/rollback).")
+    static final class Rollback extends DatabaseCommand {
+        @Option(names = "--from", required = true, paramLabel = "TIME",
+                description = "start of the window, included: an RFC 3339 time such as 2026-11-26T09:00:00Z")
+        String from;
+
+        @Option(names = "--to", required = true, paramLabel = "TIME", description = "end of the window, excluded")
+        String to;
+
+        @Option(names = "--actor", description = "only this actor's changes, such as token:billing-api")
+        String actor;
+
+        @Option(names = "--source", description = "only changes made through the service (api) or not (sql)")
+        String source;
+
+        @Option(names = "--dry-run", description = "report what would change, change nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = Json.MAPPER.createObjectNode().put("from", from).put("to", to);
+            if (actor != null) {
+                body.put("actor", actor);
+            }
+            if (source != null) {
+                body.put("source", source);
+            }
+            var report = runJob(this, (settings, transactions) ->
+                    new RollbackJobs(transactions).plan(body, dryRun, cliActor(), UUID.randomUUID().toString()));
+            out().println(report.toPrettyString());
+            return 0;
+        }
+    }
+
     @Command(name = "backup", mixinStandardHelpOptions = true,
             description = "Create, list, verify and restore backups (files in CUSTODIAN_BACKUP_DIR).",
             subcommands = {BackupCreate.class, BackupList.class, BackupVerify.class, BackupRestore.class})
@@ -363,9 +433,10 @@ public final class Main {
             boolean all = List.of("all").equals(overwrite);
             var request = new RestoreRequest(userId, all, all ? new TreeSet<>() : userIds("--overwrite", overwrite),
                     keep == null ? new TreeSet<>() : new TreeSet<>(keep), dryRun);
-            var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
-            var report = withBackups(database, backups -> backups.restore(id, context, request));
-            out().println(report.toJson().toPrettyString());
+            var context = WriteContext.of(cliActor(), UUID.randomUUID().toString());
+            var report = runJob(this, (settings, transactions) ->
+                    new Backups(settings.backupDir(), transactions, Clock.systemUTC()).restoreJob(id, context, request));
+            out().println(report.toPrettyString());
             return 0;
         }
 

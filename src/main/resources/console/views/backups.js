@@ -72,7 +72,7 @@ function checks(list) {
 
 async function previewRestore(session, id, body, outcome) {
   try {
-    const report = (await api.call('POST', '/admin/backups/' + id + '/restore', { body: { ...body, dryRun: true } })).body;
+    const report = (await api.finished(await api.call('POST', '/admin/backups/' + id + '/restore', { body: { ...body, dryRun: true } }))).body;
     fill(outcome, el('div', { class: 'panel preview', 'data-preview': 'ready' },
       el('h2', {}, 'Preview: restore ' + (body.userId ? 'user ' + body.userId + ' from ' : 'from ') + id),
       restoreFacts(report),
@@ -87,7 +87,7 @@ async function previewRestore(session, id, body, outcome) {
 
 async function restore(session, id, body, outcome) {
   try {
-    const report = (await api.call('POST', '/admin/backups/' + id + '/restore', { body })).body;
+    const report = (await api.finished(await api.call('POST', '/admin/backups/' + id + '/restore', { body }))).body;
     fill(outcome, el('div', { class: 'panel result', role: 'status', 'data-result': 'restored' },
       el('h2', {}, 'Restored from ' + id), restoreFacts(report),
       el('p', {}, 'The state it replaced is in the safety backup ', el('code', {}, report.safetyBackupId || '(none)'), '.'),

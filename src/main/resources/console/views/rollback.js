@@ -59,7 +59,7 @@ async function preview(session, values, outcome, expect) {
   const body = bodyOf(values);
   try {
     const [report, changes] = await Promise.all([
-      api.call('POST', '/admin/rollback', { query: { dryRun: true }, body }),
+      api.call('POST', '/admin/rollback', { query: { dryRun: true }, body }).then(api.finished),
       api.call('GET', '/changes', { query: { ...body, limit: LISTED } }),
     ]);
     const r = report.body;
@@ -108,7 +108,7 @@ async function apply(session, body, outcome) {
   const requestId = api.newRequestId('console-rollback');
   const started = Date.now();
   try {
-    const done = await api.call('POST', '/admin/rollback', { body, headers: { 'X-Request-Id': requestId } });
+    const done = await api.finished(await api.call('POST', '/admin/rollback', { body, headers: { 'X-Request-Id': requestId } }));
     const bounds = searchBounds(done.headers.get('Date'), Date.now() - started);
     fill(outcome, el('div', { class: 'panel result', role: 'status', 'data-result': 'done' },
       el('h2', {}, 'Rollback done'),

@@ -60,7 +60,7 @@ BEGIN
     CREATE OR REPLACE FUNCTION custodian_ddl_guard.guarded_tables() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
         SELECT ARRAY['users', 'user_changes', 'api_tokens', 'api_token_revocations', 'erasures', 'scheduled_runs',
-                     '${flyway:table}']
+                     'jobs', '${flyway:table}']
     $fn$;
 
     -- Whether the transaction confirmed a change of Custodian's schema. Only exactly 'on' does;

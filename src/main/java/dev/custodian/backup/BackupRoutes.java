@@ -10,12 +10,15 @@ import dev.custodian.http.Json;
 import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
+import dev.custodian.jobs.JobRoutes;
+import dev.custodian.jobs.Jobs;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Set;
 
 /**
- * {@code /admin/backups...}: create, list, show, verify, restore; admin role only. Handlers
+ * {@code /admin/backups...}: create, list, show, verify, restore (a job when it is large, see
+ * {@link Jobs}); admin role only. Handlers
  * parse, call {@link Backups}, and render; errors travel to the problem mapper. Thread-safe.
  */
 public final class BackupRoutes {
@@ -25,9 +28,11 @@ public final class BackupRoutes {
     private static final Set<String> RESTORE_FIELDS = Set.of("userId", "overwrite", "keep", "dryRun");
 
     private final Backups backups;
+    private final Jobs jobs;
 
-    public BackupRoutes(Backups backups) {
+    public BackupRoutes(Backups backups, Jobs jobs) {
         this.backups = backups;
+        this.jobs = jobs;
     }
 
     public void register(Javalin app) {
@@ -70,8 +75,8 @@ public final class BackupRoutes {
         JsonNode body = optionalBody(ctx, RESTORE_FIELDS);
         var context = WriteContext.of(AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx));
         RestoreRequest request = RestoreRequest.parse(body, dryRun(ctx, body));
-        RestoreReport report = backups.restore(ctx.pathParam("id"), context, request);
-        respond(ctx, Json.write(report.toJson()));
+        JobRoutes.respond(ctx, jobs.submit(backups.restoreJob(ctx.pathParam("id"), context, request),
+                JobRoutes.prefersAsync(ctx)));
     }
 
     /** The body when one was sent: a JSON object with only the given fields. */

@@ -5,6 +5,10 @@ import dev.custodian.db.Transactions;
 import dev.custodian.tracked.TrackedTable;
 import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.db.WriteContext;
+import dev.custodian.jobs.JobKind;
+import dev.custodian.jobs.JobRequest;
+import dev.custodian.jobs.PlannedJob;
+import dev.custodian.jobs.ProgressListener;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
 import java.io.IOException;
@@ -110,9 +114,9 @@ public final class Backups {
     }
 
     /** Restores a backup, or one user of it; see {@link RestoreRequest} and {@link Restorer}. */
-    public RestoreReport restore(String id, WriteContext context, RestoreRequest request) {
+    public RestoreReport restore(String id, WriteContext context, RestoreRequest request, ProgressListener progress) {
         RestoreReport report = restorer.restore(id, files.existing(id), context, request,
-                () -> writer.write(BackupKind.SAFETY).id());
+                () -> writer.write(BackupKind.SAFETY).id(), progress);
         if (!request.dryRun()) {
             log.info("backup {} restored{} by {} (request {}): {} restored, {} created, {} soft-deleted,"
                             + " {} differing users kept; safety backup {}", id,
@@ -121,6 +125,17 @@ public final class Backups {
                     report.safetyBackupId());
         }
         return report;
+    }
+
+    /**
+     * A restore as a job to run: the users it goes through, as far as known before it runs, and
+     * the restore itself. 404 when the backup is missing, 422 when its manifest cannot be read.
+     */
+    public PlannedJob restoreJob(String id, WriteContext context, RestoreRequest request) {
+        Manifest manifest = BackupReader.manifest(id, files.existing(id));
+        var job = new JobRequest(JobKind.RESTORE, context.actor(), context.requestId(), request.toJson(id),
+                restorer.users(manifest, request));
+        return new PlannedJob(job, progress -> restore(id, context, request, progress).toJson());
     }
 
     /** A scheduled backup: its id and when it was taken. */

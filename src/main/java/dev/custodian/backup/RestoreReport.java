@@ -35,7 +35,7 @@ public record RestoreReport(boolean dryRun, String backupId, Long userId, String
 
     /** How many users differ from the backup and were left as they are. */
     public long keptCount() {
-        return kept.values().stream().mapToLong(UserIds::count).sum();
+        return UserIds.total(kept);
     }
 
     public ObjectNode toJson() {

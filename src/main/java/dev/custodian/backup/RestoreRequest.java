@@ -1,7 +1,9 @@
 package dev.custodian.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.http.ApiException;
+import dev.custodian.http.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,6 +59,21 @@ public record RestoreRequest(Long userId, boolean overwriteAll, SortedSet<Long> 
             throw ApiException.validation(errors);
         }
         return new RestoreRequest(userId, all, named, keep, dryRun);
+    }
+
+    /** The request as a body would state it, with the backup it restores; kept with the job that runs it. */
+    ObjectNode toJson(String backupId) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("backupId", backupId);
+        node.put("userId", userId);
+        if (overwriteAll) {
+            node.put("overwrite", "all");
+        } else {
+            overwrite.forEach(node.putArray("overwrite")::add);
+        }
+        keep.forEach(node.putArray("keep")::add);
+        node.put("dryRun", dryRun);
+        return node;
     }
 
     /** Ids named in the body and the fields that name them, for a check against the backup and the table. */

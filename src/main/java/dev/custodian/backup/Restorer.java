@@ -4,6 +4,8 @@ import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.tracked.ErasureRegister;
 import dev.custodian.tracked.TrackedTable;
+import dev.custodian.jobs.Progress;
+import dev.custodian.jobs.ProgressListener;
 import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.http.ApiException;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -125,6 +128,9 @@ final class Restorer {
              WHERE seq IS NOT NULL
             """;
     private static final String NOW = "SELECT now() AS now";
+    // The planner's estimate of the table's rows: read from the catalog, so it neither scans nor
+    // waits for a lock on users (a backup or another restore may hold one); -1 before any ANALYZE.
+    private static final String USERS = "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'users'::regclass";
 
     private final Transactions transactions;
     private final TrackedWrites writes;
@@ -136,7 +142,7 @@ final class Restorer {
     }
 
     RestoreReport restore(String id, Path file, WriteContext requester, RestoreRequest request,
-                          Supplier<String> safetyBackup) {
+                          Supplier<String> safetyBackup, ProgressListener progress) {
         Manifest manifest = BackupReader.manifest(id, file);
         WriteContext context = requester.withOp("restore").allowingRemoval();
         Transactions.Work<RestoreReport> work = connection -> {
@@ -151,9 +157,27 @@ final class Restorer {
             }
             checkNamed(connection, id, request);
             String safety = request.dryRun() ? null : safetyBackup.get();
-            return apply(connection, id, manifest, request, context, safety, erased);
+            return apply(connection, id, manifest, request, context, safety, erased, progress);
         };
         return request.dryRun() ? transactions.rehearse(context, work) : transactions.write(context, work);
+    }
+
+    /**
+     * How many users a restore compares with the backup and may write: one for a one-user
+     * restore, else those of the backup or of the table (as PostgreSQL estimates them), whichever
+     * are more.
+     */
+    long users(Manifest manifest, RestoreRequest request) {
+        if (request.userId() != null) {
+            return 1;
+        }
+        long live = transactions.autocommit(connection -> {
+            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(USERS)) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+        return Math.max(manifest.users(), live);
     }
 
     /** Refuses ids in overwrite or keep that name no user of the backup or the table: most likely a typo. */
@@ -229,7 +253,8 @@ final class Restorer {
     }
 
     private RestoreReport apply(Connection connection, String id, Manifest manifest, RestoreRequest request,
-                                WriteContext context, String safety, UserIds erased) throws SQLException {
+                                WriteContext context, String safety, UserIds erased, ProgressListener progress)
+            throws SQLException {
         Long user = request.userId();
         if (user == null) {
             execute(connection, LOCK_ALL, List.of());
@@ -240,11 +265,20 @@ final class Restorer {
         Map<String, Long> actions = actions(connection);
         Selection selection = selection(connection);
         long history = restoreHistory(connection, manifest, user);
-        long softDeleted = writes.writeAll(connection, context, SOFT_DELETED_STATES, actions.getOrDefault("soft-delete", 0L));
+        long writing = actions.getOrDefault("soft-delete", 0L) + actions.getOrDefault("restore", 0L)
+                + actions.getOrDefault("create", 0L);
+        Progress[] done = {new Progress(writing, 0, 0, selection.keptCount())};
+        progress.update(done[0]);
+        LongConsumer written = users -> {
+            done[0] = done[0].plus(users, 0, 0);
+            progress.update(done[0]);
+        };
+        long softDeleted = writes.writeAll(connection, context, SOFT_DELETED_STATES, actions.getOrDefault("soft-delete", 0L),
+                written);
         long restored = writes.writeAll(connection, context, BACKED_UP_STATES.formatted("restore"),
-                actions.getOrDefault("restore", 0L));
+                actions.getOrDefault("restore", 0L), written);
         long created = writes.writeAll(connection, context, BACKED_UP_STATES.formatted("create"),
-                actions.getOrDefault("create", 0L));
+                actions.getOrDefault("create", 0L), written);
         if (created > 0 && !request.dryRun()) {
             // setval is not transactional: a dry run must not move the sequence
             execute(connection, ADVANCE_IDS, List.of());
@@ -291,6 +325,9 @@ final class Restorer {
 
     /** Users that differ from the backup, returned or kept, by what happened to them since. */
     private record Selection(Map<SinceBackup, UserIds> returned, Map<SinceBackup, UserIds> kept) {
+        long keptCount() {
+            return UserIds.total(kept);
+        }
     }
 
     private static Selection selection(Connection connection) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.custodian.backup;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A set of users in a restore report: how many, and the smallest of their ids (at most
@@ -13,5 +14,10 @@ public record UserIds(long count, List<Long> ids) {
 
     public UserIds {
         ids = List.copyOf(ids);
+    }
+
+    /** How many users the sets hold together. */
+    static long total(Map<SinceBackup, UserIds> sets) {
+        return sets.values().stream().mapToLong(UserIds::count).sum();
     }
 }

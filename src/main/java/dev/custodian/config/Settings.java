@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param historyKeep   how long history is kept in full, empty to keep everything ({@code CUSTODIAN_HISTORY_KEEP})
  * @param historyCompactEvery how often history older than {@code historyKeep} is compacted
  *                      ({@code CUSTODIAN_HISTORY_COMPACT_EVERY})
+ * @param jobThreshold  users a rollback or full restore may go through and still answer in the request;
+ *                      above, it runs as a job ({@code CUSTODIAN_JOB_THRESHOLD})
  */
 public record Settings(
         String httpHost,
@@ -42,7 +44,8 @@ public record Settings(
         int backupKeep,
         Duration databaseWait,
         Optional<Duration> historyKeep,
-        Duration historyCompactEvery) {
+        Duration historyCompactEvery,
+        long jobThreshold) {
 
     public static final String HTTP_HOST = "CUSTODIAN_HTTP_HOST";
     public static final String HTTP_PORT = "CUSTODIAN_HTTP_PORT";
@@ -58,6 +61,9 @@ public record Settings(
     public static final String DB_WAIT = "CUSTODIAN_DB_WAIT";
     public static final String HISTORY_KEEP = "CUSTODIAN_HISTORY_KEEP";
     public static final String HISTORY_COMPACT_EVERY = "CUSTODIAN_HISTORY_COMPACT_EVERY";
+    public static final String JOB_THRESHOLD = "CUSTODIAN_JOB_THRESHOLD";
+    /** About two seconds of rollback on a loaded development machine; docs/operations.md (Jobs) has the measurement. */
+    private static final int DEFAULT_JOB_THRESHOLD = 500;
     /** PostgreSQL's statement_timeout is an int of milliseconds; a day is far beyond any request. */
     private static final Duration LONGEST_STATEMENT_TIMEOUT = Duration.ofDays(1);
     /** Read by logback.xml itself, which picks its appender by this name; checked here only. */
@@ -79,6 +85,9 @@ public record Settings(
         if (statementTimeout.toMillis() < 1 || statementTimeout.compareTo(LONGEST_STATEMENT_TIMEOUT) > 0) {
             throw new SettingsException(STATEMENT_TIMEOUT + " (--statement-timeout) must be from 1ms to 24h, got "
                     + statementTimeout.toMillis() + "ms");
+        }
+        if (jobThreshold < 0) {
+            throw new SettingsException(JOB_THRESHOLD + " must be 0 or more users, got " + jobThreshold);
         }
         if (backupKeep < 1) {
             throw new SettingsException(BACKUP_KEEP + " must be at least 1, got " + backupKeep);
@@ -104,44 +113,51 @@ public record Settings(
                 reader.integer(BACKUP_KEEP, 7),
                 reader.interval(DB_WAIT, "30s").orElse(Duration.ZERO),
                 reader.days(HISTORY_KEEP),
-                reader.duration(HISTORY_COMPACT_EVERY, "1h"));
+                reader.duration(HISTORY_COMPACT_EVERY, "1h"),
+                reader.integer(JOB_THRESHOLD, DEFAULT_JOB_THRESHOLD));
     }
 
     public Settings withHttp(String host, int port) {
         return new Settings(host, port, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withDatabaseUrl(Optional<DatabaseUrl> url) {
         return new Settings(httpHost, httpPort, url, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withDataDir(Path dir) {
         return new Settings(httpHost, httpPort, databaseUrl, dir, maxBodyBytes, defaultRegion, poolSize,
                 statementTimeout,
                 backupDir.startsWith(dataDir) ? dir.resolve(dataDir.relativize(backupDir)) : backupDir,
-                backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
+                backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withBackups(Path dir, Optional<Duration> every, int keep) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, dir, every, keep, databaseWait, historyKeep, historyCompactEvery);
+                statementTimeout, dir, every, keep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withHistoryRetention(Optional<Duration> keep, Duration compactEvery) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, keep, compactEvery);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, keep, compactEvery, jobThreshold);
     }
 
     public Settings withMaxBodyBytes(long bytes) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, bytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+    }
+
+    public Settings withJobThreshold(long users) {
+        return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
+                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery,
+                users);
     }
 
     public Settings withStatementTimeout(Duration timeout) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                timeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery);
+                timeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     /** Reads a time such as {@code 500ms} or {@code 5s} given under {@code setting} (a flag). */

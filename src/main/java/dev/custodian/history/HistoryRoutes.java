@@ -6,11 +6,13 @@ import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Bodies;
-import dev.custodian.http.Json;
 import dev.custodian.http.Pages;
 import dev.custodian.http.Params;
 import dev.custodian.http.Preconditions;
 import dev.custodian.http.RequestIds;
+import dev.custodian.jobs.JobRoutes;
+import dev.custodian.jobs.Jobs;
+import dev.custodian.jobs.PlannedJob;
 import dev.custodian.tracked.TrackedTable;
 import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.tracked.WriteRequest;
@@ -21,9 +23,9 @@ import java.util.List;
 
 /**
  * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read), {@code POST
- * /users/{id}/revert} (write), {@code POST /admin/rollback} and {@code GET /admin/history/stats}
- * (admin). Past versions of a user are read through {@code GET /users/{id}}, answered by
- * {@link PastVersions}. Thread-safe.
+ * /users/{id}/revert} (write), {@code POST /admin/rollback}, which runs as a job when it is large
+ * ({@link Jobs}), and {@code GET /admin/history/stats} (admin). Past versions of a user are read
+ * through {@code GET /users/{id}}, answered by {@link PastVersions}. Thread-safe.
  */
 public final class HistoryRoutes {
     private static final int DEFAULT_LIMIT = 50;
@@ -34,13 +36,15 @@ public final class HistoryRoutes {
     private final RecentChanges recent = new RecentChanges();
     private final HistoryStats stats = new HistoryStats();
     private final Reverts reverts;
-    private final Rollbacks rollbacks;
+    private final RollbackJobs rollbacks;
+    private final Jobs jobs;
 
-    public HistoryRoutes(Transactions transactions) {
+    public HistoryRoutes(Transactions transactions, Jobs jobs) {
         this.transactions = transactions;
+        this.jobs = jobs;
         TrackedWrites writes = new TrackedWrites(transactions, TrackedTable.USERS);
         this.reverts = new Reverts(writes, store, new PastStates(store));
-        this.rollbacks = new Rollbacks(transactions, store, writes);
+        this.rollbacks = new RollbackJobs(new Rollbacks(transactions, store, writes));
     }
 
     public void register(Javalin app) {
@@ -92,8 +96,8 @@ public final class HistoryRoutes {
     }
 
     private void rollback(Context ctx) {
-        RollbackRequest request = RollbackRequest.parse(Bodies.jsonObject(ctx), Preconditions.dryRun(ctx));
-        RollbackReport report = rollbacks.rollBack(request, AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx));
-        ctx.contentType(Bodies.JSON).result(Json.write(report));
+        PlannedJob rollback = rollbacks.plan(Bodies.jsonObject(ctx), Preconditions.dryRun(ctx),
+                AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx));
+        JobRoutes.respond(ctx, jobs.submit(rollback, JobRoutes.prefersAsync(ctx)));
     }
 }

@@ -1,7 +1,9 @@
 package dev.custodian.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.custodian.http.ApiException;
+import dev.custodian.http.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,17 @@ record RollbackRequest(Instant from, Instant to, String actor, String source, bo
             throw ApiException.validation(errors);
         }
         return new RollbackRequest(from, to, actor, source, dryRunQuery || dryRun != null && dryRun.asBoolean());
+    }
+
+    /** The request as its body would state it, kept with the job that runs it. */
+    ObjectNode toJson() {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("from", from.toString());
+        node.put("to", to.toString());
+        node.put("actor", actor);
+        node.put("source", source);
+        node.put("dryRun", dryRun);
+        return node;
     }
 
     private static Instant time(JsonNode body, String name, List<ApiException.FieldError> errors) {

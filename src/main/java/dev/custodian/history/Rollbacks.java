@@ -4,6 +4,8 @@ import dev.custodian.db.DatabaseException;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.http.ApiException;
+import dev.custodian.jobs.Progress;
+import dev.custodian.jobs.ProgressListener;
 import dev.custodian.patch.PatchException;
 import dev.custodian.tracked.RowErasedException;
 import dev.custodian.tracked.RowNotFoundException;
@@ -41,8 +43,15 @@ final class Rollbacks {
     private record UserResult(boolean changed, int undone, List<RollbackReport.Conflict> conflicts) {
     }
 
-    RollbackReport rollBack(RollbackRequest request, String actor, String requestId) {
-        List<Long> users = transactions.autocommit(connection -> store.usersChangedIn(connection, request));
+    /** The users with changes the rollback undoes, each of which it goes through in a transaction of its own. */
+    List<Long> usersOf(RollbackRequest request) {
+        return transactions.autocommit(connection -> store.usersChangedIn(connection, request));
+    }
+
+    /** Rolls back {@code users} (from {@link #usersOf}), telling {@code progress} after each one. */
+    RollbackReport rollBack(RollbackRequest request, List<Long> users, String actor, String requestId,
+                            ProgressListener progress) {
+        Progress done = new Progress(users.size(), 0, 0, 0);
         // One row per statement: the bulk guard needs no confirmation, the key-loss guard does.
         WriteContext context = WriteContext.of(actor, requestId).withOp("rollback").allowingRemoval();
         WriteRequest write = new WriteRequest(context, OptionalLong.empty(), request.dryRun());
@@ -56,12 +65,15 @@ final class Rollbacks {
                 affected += result.changed() ? 1 : 0;
                 undone += result.undone();
                 conflicts.addAll(result.conflicts());
+                done = done.plus(0, result.undone(), result.conflicts().size());
             } catch (ApiException | PatchException | RowNotFoundException | RowErasedException | DatabaseException e) {
                 failed.add(new RollbackReport.Failure(userId, e.getMessage()));
             } catch (RuntimeException e) {
                 log.error("rollback {} failed for user {}", requestId, userId, e);
                 failed.add(new RollbackReport.Failure(userId, "unexpected failure; the log has it under request " + requestId));
             }
+            done = done.plus(1, 0, 0);
+            progress.update(done);
         }
         log.info("rollback {} of [{}, {}) actor={} source={} dryRun={}: {} users affected, {} changes undone, "
                         + "{} conflicts, {} failed", requestId, request.from(), request.to(), request.actor(),

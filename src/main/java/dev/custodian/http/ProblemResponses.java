@@ -47,8 +47,7 @@ public final class ProblemResponses {
                     (e, ctx) -> respond(ctx, Preconditions.onMissing(ctx, ApiException.notFound(e.getMessage()))));
             routes.exception(RowErasedException.class, (e, ctx) -> respond(ctx, new ApiException(
                     ProblemType.ERASED, e.getMessage(), List.of(), Map.of("erasedAt", e.erasedAt()))));
-            routes.exception(VersionMismatchException.class, (e, ctx) -> respond(ctx, new ApiException(
-                    ProblemType.PRECONDITION_FAILED, e.getMessage(), List.of(), Map.of("currentVersion", e.current()))));
+            routes.exception(VersionMismatchException.class, (e, ctx) -> respond(ctx, fromMismatch(e)));
             routes.exception(HttpResponseException.class,
                     (e, ctx) -> respond(ctx, fromStatus(e.getStatus(), e.getMessage())));
             routes.exception(Exception.class, (e, ctx) -> respond(ctx, unexpected(ctx, e)));
@@ -103,6 +102,46 @@ public final class ProblemResponses {
      * where it is not valid Unicode, instead of turning into {@code ?} on the way out.
      */
     private static String render(ApiException e, String instance, String requestId) {
+        try {
+            return ASCII.writeValueAsString(body(e, instance, requestId));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("could not write a problem", impossible);
+        }
+    }
+
+    /**
+     * The problem that a failure of work done outside a request (a job) stands for, as the body a
+     * request would have been answered with. A failure of the server itself is logged here, once.
+     */
+    public static ObjectNode describe(RuntimeException e, String instance, String requestId) {
+        ApiException problem = problemFor(e);
+        if (problem.type() == ProblemType.INTERNAL) {
+            log.error("{} (request {}) failed", instance, requestId, e);
+        }
+        return body(problem, instance, requestId);
+    }
+
+    private static ApiException problemFor(RuntimeException e) {
+        if (e instanceof ApiException problem) {
+            return problem;
+        } else if (e instanceof PatchException patch) {
+            return fromPatch(patch);
+        } else if (e instanceof DatabaseException database) {
+            return fromDatabase(database);
+        } else if (e instanceof RowNotFoundException missing) {
+            return ApiException.notFound(missing.getMessage());
+        } else if (e instanceof VersionMismatchException mismatch) {
+            return fromMismatch(mismatch);
+        }
+        return internal();
+    }
+
+    private static ApiException fromMismatch(VersionMismatchException e) {
+        return new ApiException(ProblemType.PRECONDITION_FAILED, e.getMessage(), List.of(),
+                Map.of("currentVersion", e.current()));
+    }
+
+    private static ObjectNode body(ApiException e, String instance, String requestId) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         ProblemType type = e.type();
         body.put("type", type.uri());
@@ -121,11 +160,7 @@ public final class ProblemResponses {
         for (Map.Entry<String, Object> extension : e.extensions().entrySet()) {
             body.set(extension.getKey(), Json.MAPPER.valueToTree(extension.getValue()));
         }
-        try {
-            return ASCII.writeValueAsString(body);
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException("could not write a problem", impossible);
-        }
+        return body;
     }
 
     /** The problem type this request was answered with, for its metrics and access log. */

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 
 /**
  * The one place that writes tracked rows. Each write is one transaction that declares its
@@ -25,6 +26,9 @@ import java.util.OptionalLong;
  * back (revert, rollback) refuses an erased row. Thread-safe.
  */
 public final class TrackedWrites {
+    /** Rows one statement of {@link #writeAll} writes at most: a few seconds' work at the slowest measured. */
+    public static final int BATCH = 1000;
+
     private final Transactions transactions;
     private final TrackedTable table;
     private final RowStatements sql;
@@ -182,19 +186,25 @@ public final class TrackedWrites {
     /**
      * Makes current the states a query yields as {@code (key text, state jsonb)} rows, within the
      * caller's transaction: rows that exist are updated, keys without a row are inserted again.
-     * Declares exactly {@code rows} to the bulk guard, and fails if the statements touched any
-     * other number of rows. Each row is recorded by the triggers with the context's op.
+     * Writes in batches of at most {@link #BATCH} rows (the query is read in key order, a page per
+     * batch, so it must yield the same rows while they are written), telling {@code written} after
+     * each, so that no one statement runs long and a caller can report progress. Declares each
+     * batch's exact count to the bulk guard, and fails if the statements touched any other number
+     * of rows than {@code rows} in all. Each row is recorded by the triggers with the context's op.
      */
-    public long writeAll(Connection connection, WriteContext context, String targets, long rows) throws SQLException {
-        if (rows == 0) {
-            return 0;
-        }
-        Transactions.declare(connection, context.allowingRows(rows));
+    public long writeAll(Connection connection, WriteContext context, String targets, long rows, LongConsumer written)
+            throws SQLException {
         long touched = 0;
-        for (String template : new String[] {sql.update, sql.insertAgain}) {
-            try (PreparedStatement statement = connection.prepareStatement(template.formatted(targets, ""))) {
-                touched += statement.executeLargeUpdate();
+        for (long offset = 0; offset < rows; offset += BATCH) {
+            long batch = Math.min(BATCH, rows - offset);
+            Transactions.declare(connection, context.allowingRows(batch));
+            String page = "SELECT * FROM (%s) targets ORDER BY 1 LIMIT %d OFFSET %d".formatted(targets, batch, offset);
+            for (String template : new String[] {sql.update, sql.insertAgain}) {
+                try (PreparedStatement statement = connection.prepareStatement(template.formatted(page, ""))) {
+                    touched += statement.executeLargeUpdate();
+                }
             }
+            written.accept(batch);
         }
         if (touched != rows) {
             throw new IllegalStateException("expected to write " + rows + " " + table.name() + " rows, wrote " + touched);

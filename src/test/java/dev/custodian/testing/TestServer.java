@@ -6,6 +6,7 @@ import dev.custodian.auth.Tokens;
 import dev.custodian.config.Settings;
 import dev.custodian.db.Transactions;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,8 +17,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 /**
@@ -28,6 +31,7 @@ public final class TestServer implements AutoCloseable {
     private static TestServer shared;
 
     private final Javalin app;
+    private final List<HandlerMetaInfo> routes;
     private final DataSource dataSource;
     private final String baseUrl;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,8 +39,10 @@ public final class TestServer implements AutoCloseable {
     public final String writeToken;
     public final String readToken;
 
-    private TestServer(Javalin app, DataSource dataSource, String adminToken, String writeToken, String readToken) {
-        this.app = app;
+    private TestServer(Launched launched, DataSource dataSource, String adminToken, String writeToken,
+                       String readToken) {
+        this.app = launched.app();
+        this.routes = launched.routes();
         this.dataSource = dataSource;
         this.baseUrl = "http://127.0.0.1:" + app.port();
         this.adminToken = adminToken;
@@ -58,7 +64,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server whose clock (token expiry and last use, backup times) is {@code clock}. */
     public static TestServer start(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak, Clock clock) {
-        Javalin app = launch(dataSource, tweak, clock);
+        Launched app = launch(dataSource, tweak, clock);
         Tokens tokens = new Tokens(new Transactions(dataSource), clock);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         return new TestServer(app, dataSource, tokens.create("admin-" + suffix, Role.ADMIN),
@@ -70,10 +76,21 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(launch(dataSource, settings -> settings, Clock.systemUTC()), dataSource, null, null, null);
     }
 
-    private static Javalin launch(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak, Clock clock) {
+    /** A started server and the handlers it registered, as Javalin told them. */
+    private record Launched(Javalin app, List<HandlerMetaInfo> routes) {
+    }
+
+    private static Launched launch(DataSource dataSource, java.util.function.UnaryOperator<Settings> tweak, Clock clock) {
         Settings settings = tweak.apply(Settings.fromEnvironment(Map.of(Settings.DATA_DIR, temporaryDirectory().toString()))
                 .withHttp("127.0.0.1", 0));
-        return Application.create(settings, dataSource, clock).start(settings.httpHost(), 0);
+        List<HandlerMetaInfo> routes = new CopyOnWriteArrayList<>();
+        Javalin app = Application.create(settings, dataSource, clock, routes::add).start(settings.httpHost(), 0);
+        return new Launched(app, List.copyOf(routes));
+    }
+
+    /** Every handler the server registered: endpoints, and before and after handlers. */
+    public List<HandlerMetaInfo> routes() {
+        return routes;
     }
 
     public DataSource dataSource() {
@@ -164,7 +181,9 @@ public final class TestServer implements AutoCloseable {
             headers.forEach(builder::header);
             try {
                 var response = client.send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-                return new HttpResponse(response.statusCode(), response.headers(), response.body());
+                var answer = new HttpResponse(response.statusCode(), response.headers(), response.body());
+                ResponseContract.instance().check(method, path, answer);
+                return answer;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
