@@ -468,7 +468,7 @@ public final class Main {
 
         @Override
         public Integer call() {
-            var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
+            var context = WriteContext.of(cliActor(), UUID.randomUUID().toString());
             AppRoleGrants.Granted granted;
             try (Database db = database.open(database.settings())) {
                 granted = AppRoleGrants.grant(new Transactions(db.dataSource()), context, role);
@@ -503,7 +503,7 @@ public final class Main {
         @Override
         public Integer call() {
             var request = new ErasureRequest(id, reason, dryRun);
-            var context = WriteContext.of("cli:" + System.getProperty("user.name"), UUID.randomUUID().toString());
+            var context = WriteContext.of(cliActor(), UUID.randomUUID().toString());
             Settings settings = database.settings();
             try (Database db = database.open(settings)) {
                 var transactions = new Transactions(db.dataSource());

@@ -2,7 +2,6 @@ package dev.custodian.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestDatabase;
@@ -27,7 +26,7 @@ class RevocationAcrossInstancesTest {
     private static final Duration PROMISED = Duration.ofSeconds(1);
 
     private final DataSource db = TestDatabase.fresh();
-    private final HikariDataSource otherPool = anotherPool(db);
+    private final HikariDataSource otherPool = TestDatabase.anotherPool(db);
     private final TestServer one = TestServer.start(db, settings -> settings);
     private final TestServer other = TestServer.start(otherPool, settings -> settings);
 
@@ -115,15 +114,5 @@ class RevocationAcrossInstancesTest {
 
     private static void report(String how, Duration refusedAfter) {
         System.out.printf("revocation: token %s refused after %d ms%n", how, refusedAfter.toMillis());
-    }
-
-    private static HikariDataSource anotherPool(DataSource dataSource) {
-        var url = TestDatabase.urlOf(dataSource);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url.jdbcUrl());
-        url.user().ifPresent(config::setUsername);
-        url.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
     }
 }

@@ -2,7 +2,6 @@ package dev.custodian.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
@@ -40,7 +39,7 @@ class ScheduledWorkAcrossInstancesTest {
     private static final String BACKUP_LOCK = "SELECT pg_advisory_lock(1129665364, hashtext('backup'))";
 
     private final DataSource db = TestDatabase.fresh();
-    private final HikariDataSource otherPool = anotherPool(db);
+    private final HikariDataSource otherPool = TestDatabase.anotherPool(db);
     private final Path oneFolder = temporaryFolder();
     private final Path otherFolder = temporaryFolder();
     private final List<TestServer> started = new ArrayList<>();
@@ -142,15 +141,5 @@ class ScheduledWorkAcrossInstancesTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static HikariDataSource anotherPool(DataSource dataSource) {
-        var url = TestDatabase.urlOf(dataSource);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url.jdbcUrl());
-        url.user().ifPresent(config::setUsername);
-        url.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
     }
 }

@@ -132,6 +132,20 @@ public final class TestDatabase {
         return new HikariDataSource(config);
     }
 
+    /**
+     * A second pool on the given data source's database, as another instance of the service
+     * sharing it would have: its own sessions, so its own advisory locks and cached reads.
+     */
+    public static HikariDataSource anotherPool(DataSource dataSource) {
+        var url = urlOf(dataSource);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
     /** A connection URL and credentials for the given data source's database, for a plain JDBC client. */
     public static DatabaseUrl urlOf(DataSource dataSource) {
         HikariDataSource pool = (HikariDataSource) dataSource;
