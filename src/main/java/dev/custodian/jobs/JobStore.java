@@ -2,6 +2,7 @@ package dev.custodian.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.custodian.db.AdvisoryLock;
 import dev.custodian.db.Transactions;
 import dev.custodian.http.Json;
 import java.sql.PreparedStatement;
@@ -20,6 +21,8 @@ import java.util.UUID;
  * Thread-safe (stateless).
  */
 final class JobStore {
+    /** The advisory lock a rollback or restore holds while it runs, on whichever instance. */
+    static final String LOCK = "jobs";
     private static final String INSERT = """
             INSERT INTO jobs (id, kind, status, actor, request_id, request, users_total)
             VALUES (?, ?, 'running', ?, ?, ?::jsonb, ?)
@@ -44,7 +47,7 @@ final class JobStore {
                    actor, request_id, request::text, users_total, users_done, changes_undone, conflicts,
                    report::text, problem::text, started_at, updated_at, finished_at
               FROM jobs
-            """.formatted(JobLock.HELD);
+            """.formatted(AdvisoryLock.heldCondition(LOCK));
     private static final String BY_ID = SELECT + " WHERE id = ?";
     private static final String RUNNING = SELECT + " WHERE status = 'running' ORDER BY started_at DESC LIMIT 1";
 

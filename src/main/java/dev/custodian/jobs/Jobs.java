@@ -1,8 +1,11 @@
 package dev.custodian.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.custodian.db.AdvisoryLock;
+import dev.custodian.db.DatabaseErrors;
 import dev.custodian.db.Transactions;
 import dev.custodian.http.ProblemResponses;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs rollbacks and restores one at a time per database, each recorded as a job: the job lock
- * ({@link JobLock}) is taken first, or the request is refused with 409 naming the running job;
+ * ({@link AdvisoryLock} named {@code jobs}) is taken first, or the request is refused with 409 naming the running job;
  * then the job's row is written and the work runs, in the caller's thread when it goes through
  * at most {@code threshold} users, else on a thread of its own, which goes on whatever happens
  * to the request that started it. Thread-safe; {@link #close} stops taking jobs.
@@ -47,7 +50,7 @@ public final class Jobs implements AutoCloseable {
     public JobOutcome submit(PlannedJob job, boolean respondAsync) {
         JobRequest request = job.request();
         JobWork work = job.work();
-        JobLock lock = acquire();
+        AdvisoryLock lock = acquire();
         UUID id = start(request, lock);
         if (!respondAsync && request.users() <= threshold) {
             return new JobOutcome.Finished(execute(id, request, lock, work, ProgressListener.IGNORED));
@@ -60,7 +63,7 @@ public final class Jobs implements AutoCloseable {
 
     /** Runs the work in the caller's thread as a job (the command line), telling {@code listener} its progress. */
     public ObjectNode runHere(PlannedJob job, ProgressListener listener) {
-        JobLock lock = acquire();
+        AdvisoryLock lock = acquire();
         return execute(start(job.request(), lock), job.request(), lock, job.work(), listener);
     }
 
@@ -74,11 +77,17 @@ public final class Jobs implements AutoCloseable {
         executor.shutdown();
     }
 
-    private JobLock acquire() {
-        return JobLock.tryAcquire(dataSource).orElseThrow(() -> new JobRunningException(store.running()));
+    private AdvisoryLock acquire() {
+        Optional<AdvisoryLock> lock;
+        try {
+            lock = AdvisoryLock.tryAcquire(dataSource, JobStore.LOCK);
+        } catch (SQLException e) {
+            throw DatabaseErrors.translate(e);
+        }
+        return lock.orElseThrow(() -> new JobRunningException(store.running()));
     }
 
-    private UUID start(JobRequest request, JobLock lock) {
+    private UUID start(JobRequest request, AdvisoryLock lock) {
         UUID id = UUID.randomUUID();
         try {
             store.interruptLeftOver();
@@ -90,7 +99,7 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    private ObjectNode execute(UUID id, JobRequest request, JobLock lock, JobWork work, ProgressListener listener) {
+    private ObjectNode execute(UUID id, JobRequest request, AdvisoryLock lock, JobWork work, ProgressListener listener) {
         var recorder = new ProgressRecorder(id, store, listener);
         try (lock) {
             ObjectNode report = work.run(recorder);
@@ -103,7 +112,7 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    private void runInBackground(UUID id, JobRequest request, JobLock lock, JobWork work) {
+    private void runInBackground(UUID id, JobRequest request, AdvisoryLock lock, JobWork work) {
         try {
             execute(id, request, lock, work, ProgressListener.IGNORED);
             log.info("job {} ({} {}) succeeded", id, request.kind().label(), request.requestId());
