@@ -52,14 +52,14 @@ class RollbackCommandTest {
         damageAll();
         String to = now();
         try (Connection other = db.getConnection(); Statement statement = other.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(1129665364, 1)");
+            statement.execute("SELECT pg_advisory_lock(1129665364, hashtext('jobs'))");
 
             CommandRun refused = CommandRun.run(db, dataDir, "rollback", "--from", from, "--to", to);
 
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.messages()).anyMatch(line -> line.contains("another rollback or restore is running"));
             assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE op = 'rollback'")).isZero();
-            statement.execute("SELECT pg_advisory_unlock(1129665364, 1)");
+            statement.execute("SELECT pg_advisory_unlock(1129665364, hashtext('jobs'))");
         }
     }
 

@@ -42,7 +42,8 @@ class ServiceRoleTest {
                 + " custodian_service and may not make itself one, so history cannot tell the service's changes from"
                 + " other SQL: it records every change as source sql, actor sql:" + role + ", with the token only as"
                 + " claimedActor; an administrator can run GRANT custodian_service TO " + role + " (docs/access.md)");
-        try (HikariDataSource pool = Database.pool(database.owner(), 2, Duration.ofSeconds(5));
+        // Pool of 4: a scheduled backup at start holds two connections (its lock's and its work's) for a while.
+        try (HikariDataSource pool = Database.pool(database.owner(), 4, Duration.ofSeconds(5));
              HikariDataSource administrator = Database.pool(database.administrator(), 1, Duration.ofSeconds(5));
              TestServer server = TestServer.start(pool, settings -> settings)) {
             JsonNode ready = readiness(server);
