@@ -10,13 +10,13 @@ export async function findView(view, session) {
   const outcome = el('div', { id: 'find-outcome', 'aria-live': 'polite' });
   const form = el('form', { id: 'find', class: 'panel', role: 'search' },
     field('User id, email or name', query, 'A number opens that user; an address with @ finds its user, ignoring case; '
-      + 'anything else lists the users whose name contains it, ignoring case.'),
+      + 'anything else (three characters or more, spaces included) lists the users whose name contains it, ignoring case.'),
     el('button', { type: 'submit' }, 'Find'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     fill(outcome);
     try {
-      await find(session, query.value.trim(), outcome);
+      await find(session, query.value, outcome);
     } catch (e) {
       fill(outcome, problemBox(e));
     }
@@ -27,7 +27,9 @@ export async function findView(view, session) {
   await browse(list, more, {}, 'More users', 'That is every user.', 'No users yet.');
 }
 
-async function find(session, text, outcome) {
+/** An id or an email is read without the spaces around it; a part of a name as typed, since " Li" differs from "Li". */
+async function find(session, typed, outcome) {
+  const text = typed.trim();
   if (/^\d+$/.test(text)) {
     const found = await api.call('GET', '/users/' + text);
     session.go('#/users/' + found.body.id);
@@ -41,8 +43,8 @@ async function find(session, text, outcome) {
   } else {
     const matches = el('ul', { id: 'name-matches', class: 'users' });
     const more = el('div', {});
-    fill(outcome, el('h2', {}, 'Names containing “' + text + '”'), matches, more);
-    await browse(matches, more, { name: text }, 'More matches', 'That is every match.', 'No user’s name contains ' + text + '.');
+    fill(outcome, el('h2', {}, 'Names containing “' + typed + '”'), matches, more);
+    await browse(matches, more, { name: typed }, 'More matches', 'That is every match.', 'No user’s name contains “' + typed + '”.');
   }
 }
 

@@ -75,7 +75,7 @@ class ConsoleUserTest {
         console.signIn(server.readToken).go("#/users");
         console.type(By.id("find-query"), "Nobody " + UUID.randomUUID());
         console.click(By.cssSelector("#find button[type=submit]"));
-        console.waitForText(By.id("find-outcome"), "No user’s name contains Nobody");
+        console.waitForText(By.id("find-outcome"), "No user’s name contains “Nobody");
         assertThat(console.all(By.cssSelector("#name-matches li"))).isEmpty();
         assertThat(browser.driver().getCurrentUrl()).endsWith("#/users");
     }
