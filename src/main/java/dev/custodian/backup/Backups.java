@@ -48,8 +48,8 @@ public final class Backups {
     /** Takes a backup now; returns its representation (the manifest with id and size). */
     public ObjectNode create(BackupKind kind) {
         BackupWriter.Written written = writer.write(kind);
-        log.info("backup {} written: {} users, {} history entries", written.id(), written.manifest().users(),
-                written.manifest().changes());
+        log.info("backup {} written: {} users, {} history entries, {} erasure register entries", written.id(),
+                written.manifest().users(), written.manifest().changes(), written.manifest().erasures());
         return representation(written.id(), written.manifest());
     }
 
@@ -207,6 +207,7 @@ public final class Backups {
         node.put("createdAt", manifest.createdAt());
         node.put("users", manifest.users());
         node.put("changes", manifest.changes());
+        node.put("erasures", manifest.erasures());
         node.put("bytes", files.size(id));
         node.put("sha256", manifest.sha256());
         node.put("formatVersion", Manifest.FORMAT_VERSION);

@@ -44,6 +44,11 @@ record Manifest(BackupKind kind, String createdAt, String schemaVersion, String 
         return section(BackedUpTable.USER_CHANGES.tableName()).map(Section::rows).orElse(0L);
     }
 
+    /** Entries of the erasure register the file carries; 0 for a file written before it did. */
+    long erasures() {
+        return section(BackedUpTable.ERASURES.tableName()).map(Section::rows).orElse(0L);
+    }
+
     ObjectNode toJson() {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("format", FORMAT);
@@ -54,6 +59,7 @@ record Manifest(BackupKind kind, String createdAt, String schemaVersion, String 
         node.put("server", server);
         node.put("users", users());
         node.put("changes", changes());
+        node.put("erasures", erasures());
         node.put("contentBytes", contentBytes);
         node.put("sha256", sha256);
         ArrayNode list = node.putArray("sections");

@@ -12,7 +12,8 @@ import java.util.Map;
  * left alone (already as in the backup); which users that differ from the backup it returned to
  * it and which it kept as they are, by what happened to them since ({@link SinceBackup}); how
  * many lost history entries it put back; which users of the backup it skipped because they were
- * erased since ({@code erased}); and the safety backup taken before, which holds the
+ * erased ({@code erased}); which erasures of the file's own register it added to this database's
+ * ({@code erasuresAdded}); and the safety backup taken before, which holds the
  * state it replaced. Its changes are recorded in history with op {@code restore}, at {@link #at}
  * under {@link #requestId}; the JSON form carries the body of {@code POST /admin/rollback} that
  * undoes them. Immutable.
@@ -20,7 +21,7 @@ import java.util.Map;
 public record RestoreReport(boolean dryRun, String backupId, Long userId, String safetyBackupId, long restored,
                             long created, long softDeleted, long unchanged, long historyRestored,
                             Map<SinceBackup, UserIds> returned, Map<SinceBackup, UserIds> kept, UserIds erased,
-                            String actor,
+                            UserIds erasuresAdded, String actor,
                             String requestId, String at) {
 
     public RestoreReport {
@@ -56,6 +57,7 @@ public record RestoreReport(boolean dryRun, String backupId, Long userId, String
         putSets(node.putObject("returned"), returned);
         putSets(node.putObject("kept"), kept);
         putIds(node.putObject("erased"), erased);
+        putIds(node.putObject("erasuresAdded"), erasuresAdded);
         node.put("actor", actor);
         node.put("requestId", requestId);
         node.put("at", at);

@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  * exact counts. History
  * entries missing from the live table are put back; existing ones are never changed. Users the
  * erasure register holds are taken out of the loaded backup first ({@link ErasedUsers}), so a
- * restore never brings an erased person back; a one-user restore of one is refused (410).
+ * restore never brings an erased person back; a one-user restore of one is refused (410). Before
+ * that, the register the file carries adds its entries to this database's ({@link CarriedRegister}).
  * Thread-safe (stateless between calls).
  */
 final class Restorer {
@@ -147,6 +148,10 @@ final class Restorer {
         WriteContext context = requester.withOp("restore").allowingRemoval();
         Transactions.Work<RestoreReport> work = connection -> {
             stage(id, file, manifest, connection);
+            // The file's register joins this database's first, so an erasure done where the backup
+            // was taken holds here too, now and for every later restore, revert and rollback.
+            UserIds registered = CarriedRegister.adopt(connection, manifest,
+                    staging(BackedUpTable.ERASURES.tableName()), context, writes);
             // Erased users leave the loaded backup before anything is compared: nothing of them comes back.
             UserIds erased = ErasedUsers.remove(connection, manifest, table -> staging(table.tableName()));
             if (request.userId() != null) {
@@ -157,7 +162,7 @@ final class Restorer {
             }
             checkNamed(connection, id, request);
             String safety = request.dryRun() ? null : safetyBackup.get();
-            return apply(connection, id, manifest, request, context, safety, erased, progress);
+            return apply(connection, id, manifest, request, context, safety, erased, registered, progress);
         };
         return request.dryRun() ? transactions.rehearse(context, work) : transactions.write(context, work);
     }
@@ -253,7 +258,8 @@ final class Restorer {
     }
 
     private RestoreReport apply(Connection connection, String id, Manifest manifest, RestoreRequest request,
-                                WriteContext context, String safety, UserIds erased, ProgressListener progress)
+                                WriteContext context, String safety, UserIds erased, UserIds registered,
+                                ProgressListener progress)
             throws SQLException {
         Long user = request.userId();
         if (user == null) {
@@ -284,7 +290,8 @@ final class Restorer {
             execute(connection, ADVANCE_IDS, List.of());
         }
         return new RestoreReport(request.dryRun(), id, user, safety, restored, created, softDeleted,
-                actions.getOrDefault("unchanged", 0L), history, selection.returned(), selection.kept(), erased, context.actor(),
+                actions.getOrDefault("unchanged", 0L), history, selection.returned(), selection.kept(), erased, registered,
+                context.actor(),
                 context.requestId(), now(connection));
     }
 

@@ -77,11 +77,22 @@ final class Verifier {
                 + ", built like the live tables with their keys, unique indexes and checks; dropped afterwards"));
         compare(manifest, connection, scratch, checks);
         UserIds erased = ErasedUsers.in(connection, manifest, table -> scratch + "." + BackedUpTable.quote(table.tableName()));
-        checks.add(Check.passed("erasures", erased.count() == 0
-                ? "no user of this backup was erased since it was taken"
-                : erased.count() + " users of this backup were erased since it was taken (" + erased.ids()
-                        + (erased.count() > erased.ids().size() ? " and more" : "") + "): a restore skips them and"
-                        + " their history, so their values do not come back; delete this file to remove them for good"));
+        checks.add(Check.passed("erasures", erasuresDetail(manifest, erased)));
+    }
+
+    /** Which users of the file are erased, by this database's register or the file's, and what the file's register holds. */
+    private static String erasuresDetail(Manifest manifest, UserIds erased) {
+        String users = erased.count() == 0
+                ? "no user of this backup is erased"
+                : erased.count() + " users of this backup are erased (" + erased.ids()
+                        + (erased.count() > erased.ids().size() ? " and more" : "") + ", by this database's register or"
+                        + " the file's): a restore skips them and their history, so their values do not come back;"
+                        + " delete this file to remove them for good";
+        String register = manifest.section(BackedUpTable.ERASURES.tableName()).isEmpty()
+                ? "the file carries no erasure register (it was written before backups held one)"
+                : "the file's erasure register holds " + manifest.erasures() + " entries; a restore adds those this"
+                        + " database lacks to its register";
+        return users + "; " + register;
     }
 
     private static boolean checkSchema(String id, Manifest manifest, Connection connection, List<Check> checks)

@@ -93,11 +93,13 @@ public final class TrackedWrites {
     public Written restoreState(WriteRequest request, String key, Change change) {
         return run(request, connection -> {
             Row current = lockAny(connection, key);
+            // History of an erased row holds no values: there is no way back to bring. Checked
+            // before whether the key is known: a database that took the erasure over from a
+            // restored backup's register may hold no history of the row, and it was still erased.
+            register.refuseIfErased(connection, key);
             if (!current.known()) {
                 throw new RowNotFoundException(table, key);
             }
-            // History of an erased row holds no values: there is no way back to bring.
-            register.refuseIfErased(connection, key);
             checkVersion(key, request.ifMatch(), current.version());
             Result result = write(connection, current, change.target(current, connection));
             return written(connection, request, current, result);
@@ -136,6 +138,31 @@ public final class TrackedWrites {
             return new Erasure(key, request.dryRun(), current.exists() ? 1 : 0, erased, history.firstAt(),
                     request.dryRun() ? new ErasureRegister.Entry(0, entry.at(), entry.actor(), entry.requestId()) : entry);
         });
+    }
+
+    /**
+     * Carries out, within the caller's transaction, an erasure the register holds already but this
+     * database has not done: one a restored backup brought from the database it was taken in. What
+     * this database still has of the key goes as in {@link #erase}: the row is deleted (history op
+     * {@code erase}) and every history entry loses its values. Nothing is registered again.
+     * Returns how many history entries lost their values (0 when the database knew nothing of the key).
+     */
+    public long eraseRegistered(Connection connection, WriteContext context, String key) throws SQLException {
+        Row current = lockAny(connection, key);
+        if (!current.known()) {
+            return 0;
+        }
+        Transactions.declare(connection, context.withOp("erase").allowingRows(0));
+        try {
+            if (current.exists()) {
+                write(connection, current, NullNode.instance);
+            } else {
+                register.recordMarker(connection, key, current.version() + 1);
+            }
+            return register.eraseHistory(connection, key);
+        } finally {
+            Transactions.declare(connection, context);
+        }
     }
 
     /** The row, locked, in whatever state it is; for a key without a row, its last recorded version (0 if none). */

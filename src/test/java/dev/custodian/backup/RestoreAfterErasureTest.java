@@ -89,7 +89,7 @@ class RestoreAfterErasureTest {
             }
         }
         assertThat(erasures).as(verify.body()).isNotNull();
-        assertThat(erasures.get("detail").asText()).startsWith("1 users of this backup were erased since it was taken ([2])")
+        assertThat(erasures.get("detail").asText()).startsWith("1 users of this backup are erased ([2]")
                 .contains("a restore skips them");
     }
 }
