@@ -4,6 +4,7 @@ import dev.custodian.auth.AccessControl;
 import dev.custodian.auth.TokenRoutes;
 import dev.custodian.auth.Tokens;
 import dev.custodian.backup.BackupRoutes;
+import dev.custodian.backup.BackupExpiry;
 import dev.custodian.backup.BackupSchedule;
 import dev.custodian.backup.Backups;
 import dev.custodian.config.Settings;
@@ -97,6 +98,7 @@ public final class Application {
         new JobRoutes(jobs).register(app);
         new ErasureRoutes(new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups)).register(app);
         new BackupSchedule(backups, dataSource, settings.backupEvery(), settings.backupKeep()).attachTo(app);
+        new BackupExpiry(backups, dataSource, settings.backupMaxAge()).attachTo(app);
         new HistoryRetention(transactions, settings.historyKeep(), settings.historyCompactEvery(), clock)
                 .attachTo(app, dataSource);
         return app;

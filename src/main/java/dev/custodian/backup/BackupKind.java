@@ -3,8 +3,8 @@ package dev.custodian.backup;
 import java.util.Locale;
 
 /**
- * Why a backup was taken. Only {@link #SCHEDULED} backups are ever pruned; manual and safety
- * backups stay until an operator removes them.
+ * Why a backup was taken. Only {@link #SCHEDULED} backups are pruned by count; backups of every
+ * kind are deleted once older than {@code CUSTODIAN_BACKUP_MAX_AGE} ({@link BackupExpiry}).
  */
 public enum BackupKind {
     /** Asked for through the API or the command line. */

@@ -13,12 +13,17 @@ import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +42,12 @@ public final class Backups {
     private final BackupWriter writer;
     private final Verifier verifier;
     private final Restorer restorer;
+    private final Clock clock;
+    /** Backups this instance deleted for their age since it started: custodian_backups_expired_total. */
+    private final AtomicLong expired = new AtomicLong();
 
     public Backups(Path directory, Transactions transactions, Clock clock) {
+        this.clock = clock;
         this.files = new BackupFiles(directory);
         this.writer = new BackupWriter(transactions, files);
         this.verifier = new Verifier(transactions, clock);
@@ -175,6 +184,70 @@ public final class Backups {
             }
         }
         return pruned;
+    }
+
+    /** A backup file by when it was taken, and whether its latest verification passed. */
+    private record Aged(String id, Instant takenAt, boolean verified) {
+    }
+
+    /**
+     * Deletes the backups of every kind taken more than {@code maxAge} ago, but never the newest
+     * verified backup (nor, when none is verified, the newest backup), so a service is never left
+     * without one. A file whose manifest cannot be read is aged by its modification time. Returns
+     * what it deleted and kept.
+     */
+    Expiry expire(Duration maxAge) {
+        Instant cutoff = clock.instant().minus(maxAge);
+        List<Aged> all = files.ids().stream().map(this::aged).flatMap(Optional::stream)
+                .sorted(Comparator.comparing(Aged::takenAt).reversed()).toList();
+        Optional<Aged> spared = all.stream().filter(Aged::verified).findFirst().or(() -> all.stream().findFirst());
+        var deleted = new ArrayList<String>();
+        for (Aged backup : all) {
+            if (backup.takenAt().isBefore(cutoff) && !spared.get().equals(backup)) {
+                try {
+                    files.delete(backup.id());
+                    deleted.add(backup.id());
+                    expired.incrementAndGet();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not delete backup " + backup.id() + ", older than " + maxAge, e);
+                }
+            }
+        }
+        Optional<String> keptOld = spared.filter(backup -> backup.takenAt().isBefore(cutoff)).map(Aged::id);
+        return new Expiry(deleted, keptOld);
+    }
+
+    /** What one expiry did: the backups deleted, and the newest verified one kept although older than the window. */
+    record Expiry(List<String> deleted, Optional<String> keptOld) {
+    }
+
+    /** Backups deleted for their age by this instance since it started. */
+    public long expired() {
+        return expired.get();
+    }
+
+    private Optional<Aged> aged(String id) {
+        try {
+            Path file = files.existing(id);
+            Instant takenAt;
+            try {
+                takenAt = Instant.parse(BackupReader.manifest(id, file).createdAt());
+            } catch (InvalidBackupException | DateTimeParseException unreadable) {
+                takenAt = Files.getLastModifiedTime(file).toInstant();
+            }
+            boolean verified = files.verification(id).map(Backups::passed).orElse(false);
+            return Optional.of(new Aged(id, takenAt, verified));
+        } catch (ApiException | IOException | UncheckedIOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean passed(String report) {
+        try {
+            return Json.parseTrusted(report).path("ok").asBoolean(false);
+        } catch (IllegalStateException damaged) {
+            return false;
+        }
     }
 
     private Optional<ObjectNode> listItem(String id) {

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param backupDir     where backup files live ({@code CUSTODIAN_BACKUP_DIR}, default {@code <data dir>/backups})
  * @param backupEvery   interval of scheduled backups, empty when off ({@code CUSTODIAN_BACKUP_EVERY})
  * @param backupKeep    scheduled backups kept ({@code CUSTODIAN_BACKUP_KEEP})
+ * @param backupMaxAge  backups of every kind older than this are deleted, except the newest verified one;
+ *                      empty when off ({@code CUSTODIAN_BACKUP_MAX_AGE})
  * @param databaseWait  how long start waits for an external database to accept a connection ({@code CUSTODIAN_DB_WAIT})
  * @param historyKeep   how long history is kept in full, empty to keep everything ({@code CUSTODIAN_HISTORY_KEEP})
  * @param historyCompactEvery how often history older than {@code historyKeep} is compacted
@@ -42,6 +44,7 @@ public record Settings(
         Path backupDir,
         Optional<Duration> backupEvery,
         int backupKeep,
+        Optional<Duration> backupMaxAge,
         Duration databaseWait,
         Optional<Duration> historyKeep,
         Duration historyCompactEvery,
@@ -58,6 +61,13 @@ public record Settings(
     public static final String BACKUP_DIR = "CUSTODIAN_BACKUP_DIR";
     public static final String BACKUP_EVERY = "CUSTODIAN_BACKUP_EVERY";
     public static final String BACKUP_KEEP = "CUSTODIAN_BACKUP_KEEP";
+    public static final String BACKUP_MAX_AGE = "CUSTODIAN_BACKUP_MAX_AGE";
+    /**
+     * GDPR art. 12(3) gives a month to answer an erasure request: backups holding an erased
+     * person's values are gone within that month. Longer than the default schedule keeps its
+     * seven daily backups, so the default pruning by count is unaffected.
+     */
+    private static final String DEFAULT_BACKUP_MAX_AGE = "30d";
     public static final String DB_WAIT = "CUSTODIAN_DB_WAIT";
     public static final String HISTORY_KEEP = "CUSTODIAN_HISTORY_KEEP";
     public static final String HISTORY_COMPACT_EVERY = "CUSTODIAN_HISTORY_COMPACT_EVERY";
@@ -111,6 +121,7 @@ public record Settings(
                 reader.optional(BACKUP_DIR).map(Path::of).orElse(dataDir.resolve("backups")),
                 reader.interval(BACKUP_EVERY, "24h"),
                 reader.integer(BACKUP_KEEP, 7),
+                reader.interval(BACKUP_MAX_AGE, DEFAULT_BACKUP_MAX_AGE),
                 reader.interval(DB_WAIT, "30s").orElse(Duration.ZERO),
                 reader.days(HISTORY_KEEP),
                 reader.duration(HISTORY_COMPACT_EVERY, "1h"),
@@ -119,45 +130,51 @@ public record Settings(
 
     public Settings withHttp(String host, int port) {
         return new Settings(host, port, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+                statementTimeout, backupDir, backupEvery, backupKeep, backupMaxAge, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withDatabaseUrl(Optional<DatabaseUrl> url) {
         return new Settings(httpHost, httpPort, url, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+                statementTimeout, backupDir, backupEvery, backupKeep, backupMaxAge, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withDataDir(Path dir) {
         return new Settings(httpHost, httpPort, databaseUrl, dir, maxBodyBytes, defaultRegion, poolSize,
                 statementTimeout,
                 backupDir.startsWith(dataDir) ? dir.resolve(dataDir.relativize(backupDir)) : backupDir,
-                backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+                backupEvery, backupKeep, backupMaxAge, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withBackups(Path dir, Optional<Duration> every, int keep) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, dir, every, keep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+                statementTimeout, dir, every, keep, backupMaxAge, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+    }
+
+    public Settings withBackupMaxAge(Optional<Duration> maxAge) {
+        return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
+                statementTimeout, backupDir, backupEvery, backupKeep, maxAge, databaseWait, historyKeep, historyCompactEvery,
+                jobThreshold);
     }
 
     public Settings withHistoryRetention(Optional<Duration> keep, Duration compactEvery) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, keep, compactEvery, jobThreshold);
+                statementTimeout, backupDir, backupEvery, backupKeep, backupMaxAge, databaseWait, keep, compactEvery, jobThreshold);
     }
 
     public Settings withMaxBodyBytes(long bytes) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, bytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+                statementTimeout, backupDir, backupEvery, backupKeep, backupMaxAge, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     public Settings withJobThreshold(long users) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                statementTimeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery,
+                statementTimeout, backupDir, backupEvery, backupKeep, backupMaxAge, databaseWait, historyKeep, historyCompactEvery,
                 users);
     }
 
     public Settings withStatementTimeout(Duration timeout) {
         return new Settings(httpHost, httpPort, databaseUrl, dataDir, maxBodyBytes, defaultRegion, poolSize,
-                timeout, backupDir, backupEvery, backupKeep, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
+                timeout, backupDir, backupEvery, backupKeep, backupMaxAge, databaseWait, historyKeep, historyCompactEvery, jobThreshold);
     }
 
     /** Reads a time such as {@code 500ms} or {@code 5s} given under {@code setting} (a flag). */

@@ -7,6 +7,7 @@ import dev.custodian.backup.Backups;
 import dev.custodian.http.ProblemType;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -77,6 +78,10 @@ public final class ServiceMetrics implements AutoCloseable {
         ProcessMetrics.builder().register(prometheus);
         trackPool(dataSource);
         new BackupGauges(backups, clock).bindTo(registry);
+        // Micrometer holds backups weakly; the routes hold it for the server's life.
+        FunctionCounter.builder("custodian.backups.expired", backups, Backups::expired)
+                .description("Backup files this instance deleted because they were older than CUSTODIAN_BACKUP_MAX_AGE")
+                .register(registry);
         erasures = new ErasureCounter(dataSource);
         erasures.bindTo(registry);
     }

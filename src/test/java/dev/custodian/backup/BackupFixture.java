@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.custodian.config.Settings;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestServer;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
@@ -38,9 +40,14 @@ final class BackupFixture implements AutoCloseable {
     }
 
     BackupFixture(Optional<Duration> every, int keep) {
+        this(every, keep, UnaryOperator.identity());
+    }
+
+    /** With the settings adjusted by {@code tweak} after the backup folder and schedule are set. */
+    BackupFixture(Optional<Duration> every, int keep, UnaryOperator<Settings> tweak) {
         this.db = TestDatabase.fresh();
         this.folder = temporaryFolder();
-        this.server = TestServer.start(db, settings -> settings.withBackups(folder, every, keep));
+        this.server = TestServer.start(db, settings -> tweak.apply(settings.withBackups(folder, every, keep)));
     }
 
     HttpResponse admin(String method, String path) {

@@ -24,6 +24,7 @@ class SettingsTest {
         assertThat(settings.backupDir()).isEqualTo(Path.of("./custodian-data/backups"));
         assertThat(settings.backupEvery()).contains(Duration.ofHours(24));
         assertThat(settings.backupKeep()).isEqualTo(7);
+        assertThat(settings.backupMaxAge()).contains(Duration.ofDays(30));
         assertThat(settings.databaseWait()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
@@ -52,6 +53,15 @@ class SettingsTest {
         assertThatThrownBy(() -> DatabaseUrl.parse("X", "postgresql://u@h:port/db")).hasMessageStartingWith("X must name a host");
         assertThat(DatabaseUrl.parse("X", "jdbc:postgresql://[::1]:6543,h2/db").jdbcUrl())
                 .isEqualTo("jdbc:postgresql://[::1]:6543,h2/db");
+    }
+
+    @Test
+    void theBackupMaxAgeTakesAnIntervalOrOff() {
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_MAX_AGE", "90d")).backupMaxAge())
+                .contains(Duration.ofDays(90));
+        assertThat(Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_MAX_AGE", "off")).backupMaxAge()).isEmpty();
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("CUSTODIAN_BACKUP_MAX_AGE", "a month")))
+                .hasMessage("CUSTODIAN_BACKUP_MAX_AGE must be 'off' or an interval such as 30m, 6h or 1d, got 'a month'");
     }
 
     @Test
