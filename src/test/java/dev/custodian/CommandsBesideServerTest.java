@@ -142,7 +142,7 @@ class CommandsBesideServerTest {
         JsonNode report = TestSql.parse(erase.out());
         assertThat(report.get("rows").asLong()).isEqualTo(1);
         assertThat(report.get("actor").asText()).startsWith("cli:");
-        assertThat(server.send("GET", user, adminToken, null).status()).isEqualTo(404);
+        assertThat(server.send("GET", user, adminToken, null).status()).isEqualTo(410);
         HttpResponse history = server.send("GET", user + "/history", adminToken, null);
         assertThat(history.json().get("items").get(0).get("op").asText()).isEqualTo("erase");
         assertThat(history.body()).doesNotContain("Grace", "grace@beside.example", "+14155550142");

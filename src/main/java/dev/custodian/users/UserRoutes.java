@@ -5,6 +5,7 @@ import dev.custodian.auth.AccessControl;
 import dev.custodian.auth.Role;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
+import dev.custodian.tracked.ErasureRegister;
 import dev.custodian.tracked.RowNotFoundException;
 import dev.custodian.tracked.TrackedTable;
 import dev.custodian.tracked.TrackedWrites;
@@ -20,6 +21,7 @@ import dev.custodian.http.RequestIds;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +37,7 @@ public final class UserRoutes {
     private final UserWrites writes;
     private final UserValidator validator;
     private final PastVersions past;
+    private final ErasureRegister erasures = new ErasureRegister(TrackedTable.USERS);
 
     public UserRoutes(Transactions transactions, String defaultRegion) {
         this.transactions = transactions;
@@ -68,8 +71,14 @@ public final class UserRoutes {
             past.read(ctx, id);
             return;
         }
-        StoredUser user = transactions.autocommit(connection -> store.read(connection, id))
-                .orElseThrow(() -> new RowNotFoundException(TrackedTable.USERS, Long.toString(id)));
+        StoredUser user = transactions.autocommit(connection -> {
+            Optional<StoredUser> found = store.read(connection, id);
+            if (found.isEmpty()) {
+                // Only on a miss, so reads of existing users pay nothing: an erased user is 410, not 404.
+                erasures.refuseIfErased(connection, Long.toString(id));
+            }
+            return found;
+        }).orElseThrow(() -> new RowNotFoundException(TrackedTable.USERS, Long.toString(id)));
         respond(ctx, user.version(), user.json());
     }
 

@@ -263,6 +263,22 @@ class EraseUserTest {
     }
 
     @Test
+    void readingAnErasedUserIs410NamingTheErasureTimeAndANeverKnownOneStays404() {
+        long id = userWithHistory();
+        String at = erase(id, "", "{\"reason\": \"gone\"}").json().get("at").asText();
+
+        HttpResponse read = server().request("GET", "/users/" + id).token(server().readToken).send();
+        HttpResponse unknown = server().request("GET", "/users/987654321").token(server().readToken).send();
+
+        assertThat(read.status()).as(read.body()).isEqualTo(410);
+        assertThat(read.contentType()).isEqualTo("application/problem+json");
+        assertThat(read.json().get("type").asText()).isEqualTo("/problems/erased");
+        assertThat(Instant.parse(read.json().get("erasedAt").asText())).isEqualTo(Instant.parse(at));
+        assertThat(read.json().get("detail").asText()).startsWith("user " + id + " was erased at ");
+        assertThat(unknown.status()).isEqualTo(404);
+    }
+
+    @Test
     void aMissingOrBlankReasonIs422NamingItAndNothingIsErased() {
         long id = userWithHistory();
         JsonNode row = TestSql.user(server().dataSource(), id);
