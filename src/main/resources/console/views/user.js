@@ -25,7 +25,7 @@ export async function userView(view, session, id) {
   const actions = new Actions(session, id, preview, () => refresh());
 
   async function refresh() {
-    await showSummary(summary, id);
+    actions.erased = await showSummary(summary, id);
     fill(timeline);
     await showHistory(timeline, older, id, actions, 0);
   }
@@ -62,16 +62,24 @@ function userFacts(user) {
     el('dt', {}, 'Updated'), el('dd', {}, time(user.updatedAt)));
 }
 
+/** Shows the user, or why there is none; resolves to whether the user was erased. */
 async function showSummary(summary, id) {
   try {
     const user = (await api.call('GET', '/users/' + id)).body;
     fill(summary, el('h1', { id: 'user-name' }, user.name), userFacts(user),
       el('h2', {}, 'Document'), renderTree(user.data));
+    return false;
   } catch (e) {
-    fill(summary, el('h1', { id: 'user-name' }, 'User ' + id), e.status === 404
-      ? el('p', { class: 'note', role: 'status' }, 'User ' + id + ' has no current row (deleted, or never created). '
-        + 'Its history, if any, is below, and a version of it can be brought back.')
-      : problemBox(e));
+    const erased = e.status === 410 && e.type === '/problems/erased';
+    fill(summary, el('h1', { id: 'user-name' }, 'User ' + id), erased
+      ? el('p', { class: 'note', role: 'status', id: 'erased' }, 'User ' + id + ' was erased at ', time(e.body.erasedAt),
+        '. Its values are gone for good: the history below says what changed, when and by whom, not to what, '
+        + 'and nothing brings a version of it back.')
+      : e.status === 404
+        ? el('p', { class: 'note', role: 'status' }, 'User ' + id + ' has no current row (deleted, or never created). '
+          + 'Its history, if any, is below, and a version of it can be brought back.')
+        : problemBox(e));
+    return erased;
   }
 }
 
@@ -120,9 +128,14 @@ class Actions {
     this.id = id;
     this.region = region;
     this.afterChange = afterChange;
+    // Set once the user is known to be erased: every version, undo and revert of it answers 410.
+    this.erased = false;
   }
 
   forEntry(entry, newest) {
+    if (this.erased || entry.op === 'erase') {
+      return [];
+    }
     const open = el('a', { href: '#/users/' + this.id + '/versions/' + entry.version, 'data-action': 'open' }, 'Open version ' + entry.version);
     if (!this.session.can('write')) {
       return [open];

@@ -116,6 +116,25 @@ class ConsoleUserTest {
     }
 
     @Test
+    void anErasedUserIsSaidToBeErasedAndNoEntryOffersUndoRevertOrAVersion() {
+        long id = TestUsers.createIncidentUser(server);
+        assertThat(server.mergePatch("/users/" + id, "{\"data\": {\"phone\": \"+14155550123\"}}").status()).isEqualTo(200);
+        var erase = server.request("POST", "/admin/users/" + id + "/erase").token(server.adminToken)
+                .json("{\"reason\": \"ticket 4711\"}").send();
+        assertThat(erase.status()).as(erase.body()).isEqualTo(200);
+
+        console.signIn(server.writeToken).go("#/users/" + id);
+        console.waitForText(By.id("erased"), "User " + id + " was erased at ");
+        WebElement erasure = console.waitFor(console.entry(3));
+
+        assertThat(erasure.getText()).contains("erase");
+        assertThat(console.all(By.cssSelector("#timeline li.entry"))).hasSize(3);
+        assertThat(console.all(By.cssSelector("[data-action=undo], [data-action=revert], [data-action=open]")))
+                .as("an erased user is offered no way back").isEmpty();
+        assertThat(console.find(By.id("user-summary")).getText()).doesNotContain("+14155550123");
+    }
+
+    @Test
     void recentChangesShowDiffsWithSymbolsAndColoursAndALegendForBoth() {
         String from = TestSql.value(server.dataSource(), "SELECT custodian_time(clock_timestamp())").toString();
         long id = TestUsers.createIncidentUser(server);
