@@ -11,19 +11,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * whoever changed it; a cached token is trusted only while the counter read no longer than the
  * window ago equals the one it was loaded under. So a revocation committed anywhere is seen
  * here within the window, at the cost of one indexed read per window, not one per request.
- * The read is made ahead, once a reading is a quarter of a window old, by one request while the
- * others go on with the reading they have, still fresh: when all of them waited for it, that wait
- * was most of the time requests spent blocked under a PATCH load (Java Flight Recorder). Made at
- * half a window, the read (which queues for a pooled connection like any request) often took
- * longer than the half left under a GET load on a busy machine, and every request waited for it
- * (Java Flight Recorder, jdk.ThreadPark: the longest wait of GET /users/{id}).
+ * The read is made ahead, once a reading is half a window old, by one request while the others
+ * go on with the reading they have, still fresh: when all of them waited for it, that wait was
+ * most of the time requests spent blocked under a PATCH load (Java Flight Recorder).
  * Thread-safe.
  */
 final class RevocationCounter {
     /** How stale the counter may be; the time from revocation to refusal is at most this plus one request. */
     static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    /** How old a reading is when one request reads the counter ahead. */
-    static final long READ_AHEAD_NANOS = WINDOW_NANOS / 4;
 
     private static final String READ = """
             SELECT counter FROM api_token_revocations
@@ -39,8 +34,8 @@ final class RevocationCounter {
             return System.nanoTime() - startedNanos < WINDOW_NANOS;
         }
 
-        boolean dueForReadAhead() {
-            return System.nanoTime() - startedNanos >= READ_AHEAD_NANOS;
+        boolean halfStale() {
+            return System.nanoTime() - startedNanos >= WINDOW_NANOS / 2;
         }
     }
 
@@ -52,10 +47,10 @@ final class RevocationCounter {
     long current() {
         Reading reading = latest.get();
         if (reading != null && reading.fresh()) {
-            if (reading.dueForReadAhead() && refreshing.tryLock()) {
+            if (reading.halfStale() && refreshing.tryLock()) {
                 try {
                     Reading now = latest.get();
-                    return now != null && now.fresh() && !now.dueForReadAhead() ? now.counter() : read();
+                    return now != null && now.fresh() && !now.halfStale() ? now.counter() : read();
                 } finally {
                     refreshing.unlock();
                 }
