@@ -80,6 +80,7 @@ DECLARE
     data_diff record;
     change_ops jsonb[] := '{}';
     undo_ops jsonb[] := '{}';
+    service boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         -- An erased person stays erased: no insert, whoever makes it, brings a row back under
@@ -163,17 +164,19 @@ BEGIN
         undo_ops := undo_ops || custodian_history_replace('/deleted', to_jsonb(OLD.deleted_at IS NOT NULL));
     END IF;
     -- custodian_history_append's INSERT, written out: a call of it would cost every write one
-    -- more function call.
+    -- more function call. Whether the session is the service is asked once for the three
+    -- columns that depend on it (R__history.sql).
+    service := custodian_session_is_service();
     INSERT INTO user_changes (user_id, version, at, actor, request_id, source, op, changes, undo, snapshot,
                               claimed_actor)
-    VALUES (NEW.id, NEW.version, NEW.updated_at, custodian_change_actor(),
-            nullif(current_setting('custodian.request_id', true), ''), custodian_change_source(),
+    VALUES (NEW.id, NEW.version, NEW.updated_at, custodian_change_actor(service),
+            nullif(current_setting('custodian.request_id', true), ''), custodian_change_source(service),
             coalesce(nullif(current_setting('custodian.op', true), ''),
                      CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'delete' ELSE 'update' END),
             to_jsonb(change_ops), to_jsonb(undo_ops),
             CASE WHEN NEW.version % 100 = 0 OR (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL)
                  THEN custodian_history_state(NEW) END,
-            custodian_change_claimed_actor());
+            custodian_change_claimed_actor(service));
     RETURN NEW;
 END $$;
 

@@ -22,12 +22,22 @@ import org.slf4j.LoggerFactory;
  * Whether the schema Custodian relies on is intact, kept cheap enough to ask before every
  * write: a verdict is reused for {@link #MAX_AGE}, concurrent callers share one look, and
  * nobody waits for the database longer than {@link #TIMEOUT} (readiness must answer within a
- * second; a look that takes longer goes on in the background and its verdict is kept). Logs
- * when the schema becomes damaged and when it is sound again. Thread-safe.
+ * second; a look that takes longer goes on in the background and its verdict is kept). Once a
+ * verdict is {@link #LOOK_AHEAD} old, the next write starts the following look in the
+ * background and goes on with the verdict it has, still within its age: writes wait for a look
+ * only when none came for a second. Logs when the schema becomes damaged and when it is sound
+ * again. Thread-safe.
  */
 public final class SchemaCheck {
     /** How long a verdict is reused before writes ask again. */
     static final Duration MAX_AGE = Duration.ofSeconds(1);
+    /**
+     * How old a verdict is when writes start the next look without waiting for it. When every
+     * write waited for the look once its verdict was a second old (the look needs a connection
+     * of the pool, behind the writes queued for one), a W1 load stalled each second: that wait
+     * was the longest any write spent blocked (Java Flight Recorder, jdk.ThreadPark).
+     */
+    static final Duration LOOK_AHEAD = MAX_AGE.dividedBy(2);
     /** How long a caller waits for the database; the rest of readiness's second is for HTTP. */
     static final Duration TIMEOUT = Duration.ofMillis(800);
 
@@ -45,7 +55,7 @@ public final class SchemaCheck {
     // Written under lock; read without it first, so the writes that find a recent verdict
     // (nearly all) do not queue for the lock.
     private volatile SchemaReport latest;
-    private CompletableFuture<SchemaReport> running;
+    private volatile CompletableFuture<SchemaReport> running;
     private Instant runningSince;
 
     public SchemaCheck(DataSource dataSource, Clock clock) {
@@ -55,7 +65,17 @@ public final class SchemaCheck {
 
     /** A verdict at most {@link #MAX_AGE} old: what a write asks before it starts. */
     public SchemaReport recent() {
-        return since(clock.instant().minus(MAX_AGE));
+        Instant now = clock.instant();
+        SchemaReport known = latest;
+        if (known != null && known.checkedAt().isBefore(now.minus(LOOK_AHEAD)) && !known.checkedAt().isBefore(now.minus(MAX_AGE))
+                && running == null) {
+            synchronized (lock) {
+                if (running == null && latest == known) {
+                    start();
+                }
+            }
+        }
+        return since(now.minus(MAX_AGE));
     }
 
     /** A verdict from a look that started now or later: for readiness, and after a failure that looks like damage. */
