@@ -7,7 +7,6 @@ import static dev.custodian.db.ForeignClient.run;
 import static dev.custodian.db.ForeignClient.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.auth.Role;
 import dev.custodian.auth.Tokens;
@@ -85,7 +84,7 @@ class SchemaMoveTest {
         Written written;
         List<String> before;
         String backup;
-        try (HikariDataSource previous = pool(url.jdbcUrl(), url)) {
+        try (HikariDataSource previous = TestDatabase.pool(url.jdbcUrl(), url)) {
             written = writeAsThePreviousVersionDid(previous);
             before = state(previous);
             backup = new Backups(backups, new Transactions(previous), Clock.systemUTC()).create(BackupKind.MANUAL)
@@ -97,7 +96,7 @@ class SchemaMoveTest {
         CompletableFuture<Void> second = CompletableFuture.runAsync(() -> Migrations.run(url));
         CompletableFuture.allOf(first, second).join();
 
-        try (HikariDataSource moved = pool(CustodianSchema.jdbcUrl(url), url)) {
+        try (HikariDataSource moved = TestDatabase.pool(CustodianSchema.jdbcUrl(url), url)) {
             List<String> after = state(moved);
             assertThat(after.subList(0, 5)).isEqualTo(before.subList(0, 5));
             assertThat(after.get(5)).as("Flyway's history: V1..V12 as they were, then V13").startsWith(
@@ -115,7 +114,7 @@ class SchemaMoveTest {
                     .isNotEmpty().allMatch(Check::ok);
 
             TestServer server = TestServer.start(moved, settings -> settings);
-            try (HikariDataSource plain = pool(url.jdbcUrl(), url)) {
+            try (HikariDataSource plain = TestDatabase.pool(url.jdbcUrl(), url)) {
                 assertServesAsBefore(server, written, plain);
             } finally {
                 server.close();
@@ -223,14 +222,5 @@ class SchemaMoveTest {
                 .load().migrate();
         assertThat(TestSql.value(plain, "SELECT to_regclass('public.users')::text")).isEqualTo("users");
         assertThat(TestSql.value(plain, "SELECT to_regnamespace('custodian')")).isNull();
-    }
-
-    private static HikariDataSource pool(String jdbcUrl, DatabaseUrl url) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        url.user().ifPresent(config::setUsername);
-        url.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
     }
 }
