@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -99,12 +100,13 @@ class CommandsBesideServerTest {
 
         var granted = command("db", "grant-app", "beside_app");
 
-        assertUsedTheServersDatabase(granted, postgres);
-        assertThat(granted.out()).contains("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users TO beside_app;");
+        assertUsedTheServersDatabase(granted, postgres, "custodian: note: the tables are in schema custodian: role beside_app"
+                + " names them custodian.users, or puts custodian in its connection's search path");
+        assertThat(granted.out()).contains("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE custodian.users TO beside_app;");
         long id;
         try (Connection app = DriverManager.getConnection(url, "beside_app", "beside");
              Statement statement = app.createStatement();
-             ResultSet row = statement.executeQuery("INSERT INTO users (name, email) VALUES ('Beside', 'beside@app.example')"
+             ResultSet row = statement.executeQuery("INSERT INTO custodian.users (name, email) VALUES ('Beside', 'beside@app.example')"
                      + " RETURNING id")) {
             row.next();
             id = row.getLong(1);
@@ -115,7 +117,7 @@ class CommandsBesideServerTest {
         // The other tests count the server's users: this one leaves none.
         try (Connection app = DriverManager.getConnection(url, "beside_app", "beside");
              Statement statement = app.createStatement()) {
-            assertThat(statement.executeUpdate("DELETE FROM users WHERE id = " + id)).isEqualTo(1);
+            assertThat(statement.executeUpdate("DELETE FROM custodian.users WHERE id = " + id)).isEqualTo(1);
         }
     }
 
@@ -173,13 +175,15 @@ class CommandsBesideServerTest {
     }
 
     /**
-     * The command succeeded, said whose database it used, and neither started nor stopped a
-     * PostgreSQL: the server's is the same process, and the server still answers.
+     * The command succeeded, said whose database it used (then its {@code notes}), and neither
+     * started nor stopped a PostgreSQL: the server's is the same process, and the server still answers.
      */
-    private static void assertUsedTheServersDatabase(CommandRun run, long postgres) throws Exception {
+    private static void assertUsedTheServersDatabase(CommandRun run, long postgres, String... notes) throws Exception {
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.messages()).containsExactly("custodian: using the database of the server running on " + dataDir
-                + " (pid " + server.handle().pid() + ")");
+        List<String> messages = new ArrayList<>(List.of("custodian: using the database of the server running on " + dataDir
+                + " (pid " + server.handle().pid() + ")"));
+        messages.addAll(List.of(notes));
+        assertThat(run.messages()).containsExactlyElementsOf(messages);
         assertThat(postmasterPid()).isEqualTo(postgres);
         assertThat(ProcessHandle.of(postgres).map(ProcessHandle::isAlive)).contains(true);
         assertThat(server.send("GET", "/health", adminToken, null).status()).isEqualTo(200);
