@@ -71,6 +71,17 @@ public final class TestDatabase {
         return new DatabaseUrl(at.urlFor(createDatabase(at)), at.user(), at.password());
     }
 
+    /**
+     * A new database that Custodian never migrated, as another application's own: a pool over it,
+     * closed when the JVM exits.
+     */
+    public static synchronized DataSource application() {
+        Server at = server();
+        HikariDataSource pool = pool(at, createDatabase(at));
+        Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
+        return pool;
+    }
+
     private static String createDatabase(Server at) {
         String name = "custodian_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = at.connect("postgres"); var statement = admin.createStatement()) {
