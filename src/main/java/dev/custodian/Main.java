@@ -602,7 +602,9 @@ public final class Main {
                     var adopted = Adoptions.adopt(connection, table, key, cliActor());
                     out.println("table " + adopted.table() + " adopted, keyed by " + key + ": " + adopted.rows()
                             + " rows recorded" + (adopted.documentColumns().isEmpty() ? ""
-                            : "; documents guarded: " + String.join(", ", adopted.documentColumns())));
+                            : "; documents guarded: " + String.join(", ", adopted.documentColumns()))
+                            + (adopted.ddlGuard() ? "; DDL guard on"
+                            : "; DDL guard off: only a superuser may install it (docs/adopting.md)"));
                 }
             }
             return 0;

@@ -42,6 +42,25 @@ BEGIN
             coalesce(snapshot, CASE WHEN next_version % 100 = 0 THEN state END), custodian_change_claimed_actor());
 END $$;
 
+-- A row that arrived (an INSERT, or an UPDATE of its key) or left (a DELETE, a TRUNCATE, an
+-- UPDATE of its key): a created row's entry holds the whole row, a deleted one's undo holds
+-- everything needed to bring it back.
+CREATE OR REPLACE FUNCTION custodian.custodian_adopted_created(table_name text, key_column text, state jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM custodian.custodian_adopted_append(table_name, state ->> key_column, 'create',
+        jsonb_build_array(custodian_history_replace('', state)),
+        jsonb_build_array(custodian_history_replace('', 'null')), state, state);
+END $$;
+
+CREATE OR REPLACE FUNCTION custodian.custodian_adopted_deleted(table_name text, key_column text, state jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM custodian.custodian_adopted_append(table_name, state ->> key_column, 'delete',
+        jsonb_build_array(custodian_history_replace('', 'null')),
+        jsonb_build_array(custodian_history_replace('', state)), 'null', NULL);
+END $$;
+
 -- Every UPDATE of an adopted row passes here, BEFORE it is written. Arguments: the key column,
 -- and the document columns as a text[] literal.
 --   * An UPDATE that changes nothing is not a change: no entry.
@@ -57,29 +76,31 @@ DECLARE
     documents text[] := TG_ARGV[1]::text[];
     old_row jsonb := to_jsonb(OLD);
     new_row jsonb := to_jsonb(NEW);
-    old_documents jsonb;
-    new_documents jsonb;
+    document text;
+    lost text[] := '{}';
+    old_documents jsonb := '{}';
     row_diff record;
 BEGIN
     IF new_row = old_row THEN
         RETURN NEW;
     END IF;
-    IF cardinality(documents) > 0 AND current_setting('custodian.allow_removal', true) IS DISTINCT FROM 'on' THEN
-        SELECT jsonb_object_agg(d, old_row -> d), jsonb_object_agg(d, new_row -> d)
-          INTO old_documents, new_documents
-          FROM unnest(documents) AS d;
-        PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, old_row -> key_column,
-            custodian_unnamed_paths(custodian_lost_paths(old_documents, new_documents, ''),
-                                    current_setting('custodian.removing', true), old_documents, ''),
-            'key');
+    -- Each document that changed is judged on its own, rooted at its column: the usual write (an
+    -- object of scalars that kept its keys) is settled at a glance, without a query.
+    IF current_setting('custodian.allow_removal', true) IS DISTINCT FROM 'on' THEN
+        FOREACH document IN ARRAY documents LOOP
+            CONTINUE WHEN (old_row -> document) IS NOT DISTINCT FROM (new_row -> document);
+            lost := lost || custodian_lost_paths(old_row -> document, new_row -> document,
+                                                 '/' || custodian_pointer_token(document));
+            old_documents := old_documents || jsonb_build_object(document, old_row -> document);
+        END LOOP;
+        IF cardinality(lost) > 0 THEN
+            PERFORM custodian_refuse_key_loss(TG_TABLE_SCHEMA, TG_TABLE_NAME, old_row -> key_column,
+                custodian_unnamed_paths(lost, current_setting('custodian.removing', true), old_documents, ''), 'key');
+        END IF;
     END IF;
     IF (old_row ->> key_column) IS DISTINCT FROM (new_row ->> key_column) THEN
-        PERFORM custodian.custodian_adopted_append(TG_TABLE_NAME, old_row ->> key_column, 'delete',
-            jsonb_build_array(custodian_history_replace('', 'null')),
-            jsonb_build_array(custodian_history_replace('', old_row)), 'null', NULL);
-        PERFORM custodian.custodian_adopted_append(TG_TABLE_NAME, new_row ->> key_column, 'create',
-            jsonb_build_array(custodian_history_replace('', new_row)),
-            jsonb_build_array(custodian_history_replace('', 'null')), new_row, new_row);
+        PERFORM custodian.custodian_adopted_deleted(TG_TABLE_NAME, key_column, old_row);
+        PERFORM custodian.custodian_adopted_created(TG_TABLE_NAME, key_column, new_row);
     ELSE
         row_diff := custodian_history_diff(old_row, new_row, '');
         PERFORM custodian.custodian_adopted_append(TG_TABLE_NAME, new_row ->> key_column, 'update',
@@ -88,24 +109,14 @@ BEGIN
     RETURN NEW;
 END $$;
 
--- INSERT and DELETE of an adopted row, once the row is final (AFTER): a created row's entry
--- holds the whole row, a deleted one's undo holds everything needed to bring it back. Argument:
--- the key column.
+-- INSERT and DELETE of an adopted row, once the row is final (AFTER). Argument: the key column.
 CREATE OR REPLACE FUNCTION custodian.custodian_adopted_record() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-    state jsonb;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        state := to_jsonb(NEW);
-        PERFORM custodian.custodian_adopted_append(TG_TABLE_NAME, state ->> TG_ARGV[0], 'create',
-            jsonb_build_array(custodian_history_replace('', state)),
-            jsonb_build_array(custodian_history_replace('', 'null')), state, state);
+        PERFORM custodian.custodian_adopted_created(TG_TABLE_NAME, TG_ARGV[0], to_jsonb(NEW));
     ELSE
-        state := to_jsonb(OLD);
-        PERFORM custodian.custodian_adopted_append(TG_TABLE_NAME, state ->> TG_ARGV[0], 'delete',
-            jsonb_build_array(custodian_history_replace('', 'null')),
-            jsonb_build_array(custodian_history_replace('', state)), 'null', NULL);
+        PERFORM custodian.custodian_adopted_deleted(TG_TABLE_NAME, TG_ARGV[0], to_jsonb(OLD));
     END IF;
     RETURN NULL;
 END $$;
@@ -118,9 +129,7 @@ DECLARE
     state jsonb;
 BEGIN
     FOR state IN EXECUTE format('SELECT to_jsonb(t) FROM %I.%I AS t', TG_TABLE_SCHEMA, TG_TABLE_NAME) LOOP
-        PERFORM custodian.custodian_adopted_append(TG_TABLE_NAME, state ->> TG_ARGV[0], 'delete',
-            jsonb_build_array(custodian_history_replace('', 'null')),
-            jsonb_build_array(custodian_history_replace('', state)), 'null', NULL);
+        PERFORM custodian.custodian_adopted_deleted(TG_TABLE_NAME, TG_ARGV[0], state);
     END LOOP;
     RETURN NULL;
 END $$;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.testing.DatabaseRole;
 import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestSql;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class AdoptCommandTest {
 
         assertThat(adopted.exit()).as(adopted.err()).isZero();
         assertThat(adopted.out().strip()).isEqualTo("table Accounts adopted, keyed by id: 3 rows recorded;"
-                + " documents guarded: data, settings");
+                + " documents guarded: data, settings; DDL guard on");
         assertThat(TestSql.rows(app, COLUMNS, "Accounts")).isEqualTo(columns);
         assertThat(TestSql.rows(app, "SELECT * FROM \"Accounts\" ORDER BY id")).isEqualTo(rows);
         assertThat(TestSql.rows(app, """
@@ -145,6 +146,73 @@ class AdoptCommandTest {
         sql("BEGIN; SET LOCAL custodian.allow_rows = '3'; TRUNCATE \"Accounts\"; COMMIT");
         assertThat(TestSql.rows(app, "SELECT row_key, version, op FROM custodian.changes WHERE op = 'delete' ORDER BY row_key"))
                 .extracting(row -> row.get("row_key") + ":" + row.get("version")).containsExactly("1:2", "2:2", "3:2");
+    }
+
+    @Test
+    void theDdlGuardRefusesAlteringOrDroppingTheAdoptedTableAndItsHistory() throws Exception {
+        sql(ACCOUNTS);
+        assertThat(adopt("--table", "Accounts", "--key", "id").exit()).isZero();
+
+        for (String ddl : List.of("ALTER TABLE \"Accounts\" DISABLE TRIGGER ALL", "DROP TABLE \"Accounts\"",
+                "ALTER TABLE \"Accounts\" ALTER name DROP NOT NULL", "DROP TRIGGER custodian_40_write ON \"Accounts\"",
+                "DROP TABLE custodian.changes", "DROP SCHEMA custodian CASCADE")) {
+            assertThat(refusal(ddl).getSQLState()).as(ddl).isEqualTo("CU003");
+        }
+        assertThat(TestSql.count(app, "SELECT count(*) FROM pg_trigger WHERE tgrelid = '\"Accounts\"'::regclass"
+                + " AND tgenabled <> 'D'")).isEqualTo(6);
+        sql("CREATE TABLE unrelated (id int); ALTER TABLE unrelated ADD COLUMN x int; DROP TABLE unrelated");
+
+        assertThat(adopt("--remove", "--table", "Accounts").exit()).isZero();
+        sql("ALTER TABLE \"Accounts\" ADD COLUMN extra text");
+    }
+
+    @Test
+    void aRoleThatIsNotASuperuserAdoptsItsOwnTableWithoutTheDdlGuard() throws Exception {
+        var owned = TestDatabase.emptyDatabaseOfOrdinaryRole();
+        try (Connection connection = java.sql.DriverManager.getConnection(owned.owner().jdbcUrl(),
+                owned.owner().user().orElseThrow(), owned.owner().password().orElseThrow());
+             Statement statement = connection.createStatement()) {
+            statement.execute(ACCOUNTS);
+
+            CommandRun adopted = CommandRun.of("adopt", "--table", "Accounts", "--key", "id", "--database-url",
+                    owned.owner().jdbcUrl() + "?user=" + owned.owner().user().orElseThrow() + "&password="
+                            + owned.owner().password().orElseThrow());
+
+            assertThat(adopted.exit()).as(adopted.err()).isZero();
+            assertThat(adopted.out()).contains("; DDL guard off: only a superuser may install it (docs/adopting.md)");
+            PSQLException refused = catchThrowableOfType(() -> statement.execute(
+                    "UPDATE \"Accounts\" SET data = '{}' WHERE id = 2"), PSQLException.class);
+            assertThat(refused.getSQLState()).isEqualTo("CU001");
+        }
+    }
+
+    @Test
+    void anApplicationRoleWithTheLeastRightsIsGuardedAndRecordedAndCannotTouchHistory() throws Exception {
+        sql(ACCOUNTS);
+        assertThat(adopt("--table", "Accounts", "--key", "id").exit()).isZero();
+        try (DatabaseRole role = DatabaseRole.create(app, "app")) {
+            sql("GRANT USAGE ON SCHEMA public TO " + role.name() + "; GRANT SELECT, INSERT, UPDATE, DELETE ON \"Accounts\" TO "
+                    + role.name() + "; GRANT USAGE ON SEQUENCE \"Accounts_id_seq\" TO " + role.name());
+            try (Connection connection = role.login().getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE \"Accounts\" SET data = data || '{\"plan\": \"pro\"}' WHERE id = 2");
+                statement.execute("INSERT INTO \"Accounts\" (name) VALUES ('Eve')");
+                for (var refused : Map.of(
+                        "UPDATE \"Accounts\" SET data = '{}' WHERE id = 2", "CU001",
+                        "UPDATE \"Accounts\" SET name = name || '!'", "CU002",
+                        "DELETE FROM \"Accounts\"", "CU002",
+                        "DELETE FROM custodian.changes", "42501",
+                        "ALTER TABLE \"Accounts\" DISABLE TRIGGER ALL", "42501").entrySet()) {
+                    PSQLException error = catchThrowableOfType(() -> statement.execute(refused.getKey()), PSQLException.class);
+                    assertThat(error.getSQLState()).as(refused.getKey()).isEqualTo(refused.getValue());
+                }
+            }
+            assertThat(TestSql.rows(app, """
+                    SELECT row_key, version, op, actor, source FROM custodian.changes
+                     WHERE table_name = 'Accounts' AND op <> 'adopt' ORDER BY row_key"""))
+                    .containsExactly(
+                            Map.of("row_key", "2", "version", 2L, "op", "update", "actor", "sql:" + role.name(), "source", "sql"),
+                            Map.of("row_key", "4", "version", 1L, "op", "create", "actor", "sql:" + role.name(), "source", "sql"));
+        }
     }
 
     @Test
@@ -246,6 +314,8 @@ class AdoptCommandTest {
         CommandRun users = CommandRun.run(custodian, dataDir, "adopt", "--table", "users", "--key", "id");
 
         assertThat(adopted.exit()).as(adopted.err()).isZero();
+        assertThat(catchThrowableOfType(() -> TestSql.execute(custodian, "ALTER TABLE orders ADD COLUMN x int"),
+                IllegalStateException.class).getCause()).hasMessageContaining("ALTER TABLE refused: table public.orders");
         assertThat(users.messages()).containsExactly("custodian: table users is one of Custodian's own tables, guarded already");
         assertThat(users.exit()).isEqualTo(2);
         IllegalStateException refused = catchThrowableOfType(() -> TestSql.execute(custodian,

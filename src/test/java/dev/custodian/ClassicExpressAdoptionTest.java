@@ -73,7 +73,7 @@ class ClassicExpressAdoptionTest {
             CommandRun adopted = CommandRun.of("adopt", "--table", "users", "--key", "id", "--database-url",
                     database.jdbcUrl());
             assertThat(adopted.exit()).as(adopted.err()).isZero();
-            assertThat(adopted.out()).contains("table users adopted, keyed by id: 3 rows recorded; documents guarded: data");
+            assertThat(adopted.out()).contains("table users adopted, keyed by id: 3 rows recorded; documents guarded: data; DDL guard on");
 
             // The incident's bug: the whole data column replaced by {phone}.
             JsonNode before = row(2);

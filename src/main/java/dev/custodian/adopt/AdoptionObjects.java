@@ -13,7 +13,7 @@ import java.util.List;
  * database has no Custodian there: adopting installs into the schema {@code custodian} just the
  * migration files adoption runs on, read from the same files, each time (they replace in place):
  * the JSON, history and guard functions that guard {@code users} too, the registry and history
- * tables, and the adoption triggers. Nothing of Custodian's service (its users, tokens, jobs)
+ * tables, the adoption triggers, and the DDL guard when a superuser adopts. Nothing of Custodian's service (its users, tokens, jobs)
  * goes there. Stateless; thread-safe.
  */
 final class AdoptionObjects {
@@ -26,17 +26,24 @@ final class AdoptionObjects {
             SELECT to_regclass('flyway_schema_history') IS NOT NULL AND to_regprocedure('custodian_write_row()') IS NOT NULL
             """;
 
+    private static final String DDL_GUARD_ON = """
+            SELECT count(*) = 3 FROM pg_catalog.pg_event_trigger
+             WHERE evtname IN ('custodian_ddl_guard_start', 'custodian_ddl_guard_drop', 'custodian_ddl_guard_end')
+               AND evtenabled <> 'D'
+            """;
+
     /** Whether adoption's objects are there at all, whoever installed them. */
     private static final String INSTALLED = "SELECT to_regclass('custodian.adopted_tables') IS NOT NULL";
 
     /**
-     * The bulk and TRUNCATE guards run with the rights and the search path of whoever writes
-     * the adopted table, which does not name the schema custodian: installed there, they are
-     * told where to find the functions they call.
+     * The bulk and TRUNCATE guards would run with the rights and the search path of whoever
+     * writes the adopted table, who needs no right in the schema custodian and does not search
+     * it: installed there, they run with their owner's rights, and are told where to find the
+     * functions they call.
      */
     private static final String GUARDS_FIND_THEIR_FUNCTIONS = """
-            ALTER FUNCTION custodian.custodian_guard_bulk() SET search_path = custodian, pg_temp;
-            ALTER FUNCTION custodian.custodian_guard_truncate() SET search_path = custodian, pg_temp
+            ALTER FUNCTION custodian.custodian_guard_bulk() SECURITY DEFINER SET search_path = custodian, pg_temp;
+            ALTER FUNCTION custodian.custodian_guard_truncate() SECURITY DEFINER SET search_path = custodian, pg_temp
             """;
 
     private AdoptionObjects() {
@@ -63,9 +70,30 @@ final class AdoptionObjects {
                 statement.execute(SqlFile.load(AdoptionObjects.class, "/db/migration/" + file));
             }
             statement.execute(GUARDS_FIND_THEIR_FUNCTIONS);
+            statement.execute(ddlGuard());
             statement.execute("RESET check_function_bodies");
             statement.execute("RESET search_path");
         }
+    }
+
+    /**
+     * Whether the DDL guard stands in this database: installed (only a superuser may) and its
+     * event triggers enabled. It then refuses ALTER and DROP of the adopted tables too.
+     */
+    static boolean ddlGuardOn(Connection connection) throws SQLException {
+        return ask(connection, DDL_GUARD_ON);
+    }
+
+    /**
+     * R__ddl_guard.sql with Flyway's placeholders as they read here: Custodian's schema is
+     * custodian, and there is no Flyway history. It installs the guard only when a superuser
+     * runs it, as in a Custodian database.
+     */
+    private static String ddlGuard() {
+        return SqlFile.load(AdoptionObjects.class, "/db/migration/R__ddl_guard.sql")
+                .replace("${flyway:defaultSchema}", "custodian")
+                .replace("${flyway:table}", "flyway_schema_history")
+                .replace("${ddlGuardInstaller}", "custodian adopt");
     }
 
     private static boolean ask(Connection connection, String query) throws SQLException {

@@ -39,8 +39,11 @@ public final class Adoptions {
              ORDER BY a.table_name
             """;
 
-    /** What an adoption did: the table, as PostgreSQL names it, its documents, and how many rows were recorded. */
-    public record Adopted(String table, List<String> documentColumns, long rows) {
+    /**
+     * What an adoption did: the table, as PostgreSQL names it, its documents, how many rows were
+     * recorded, and whether the DDL guard stands (it then guards the table too).
+     */
+    public record Adopted(String table, List<String> documentColumns, long rows, boolean ddlGuard) {
         public Adopted {
             documentColumns = List.copyOf(documentColumns);
         }
@@ -74,7 +77,8 @@ public final class Adoptions {
             try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(ADOPTED)) {
                 row.next();
                 return new Adopted(row.getString("table_name"),
-                        List.of((String[]) row.getArray("document_columns").getArray()), rows);
+                        List.of((String[]) row.getArray("document_columns").getArray()), rows,
+                        AdoptionObjects.ddlGuardOn(connection));
             }
         });
     }
@@ -151,7 +155,9 @@ public final class Adoptions {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement declare = connection.prepareStatement(
-                        "SELECT set_config('statement_timeout', '0', true), set_config('custodian.actor', ?, true)")) {
+                        "SELECT set_config('statement_timeout', '0', true), set_config('custodian.actor', ?, true),"
+                                // Adopting and removing change guarded objects on purpose (the DDL guard).
+                                + " set_config('custodian.allow_ddl', 'on', true)")) {
                     declare.setString(1, actor);
                     declare.execute();
                 }
