@@ -77,7 +77,8 @@ public final class Database implements AutoCloseable {
     static HikariDataSource pool(DatabaseUrl url, int size, Duration statementTimeout) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("custodian");
-        config.setJdbcUrl(url.jdbcUrl());
+        // Every statement of the service names Custodian's tables and functions without a schema.
+        config.setJdbcUrl(CustodianSchema.jdbcUrl(url));
         url.user().ifPresent(config::setUsername);
         url.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(size);

@@ -47,8 +47,9 @@ public final class Migrations {
     /** Migrates the database at {@code url} on connections of its own, then installs or reports the DDL guard. */
     public static void run(DatabaseUrl url) {
         DataSource own = Flyway.configure()
-                .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
+                .dataSource(CustodianSchema.jdbcUrl(url), url.user().orElse(null), url.password().orElse(null))
                 .getDataSource();
+        SchemaMove.run(own);
         configure(own).initSql(DECLARE_DDL).load().migrate();
         try (Connection connection = own.getConnection()) {
             String unprotected = SchemaInspection.installDdlGuard(connection).explanation();
@@ -76,7 +77,10 @@ public final class Migrations {
     }
 
     /**
-     * Flyway over {@code dataSource}. R__ddl_guard.sql installs the DDL guard only when a
+     * Flyway over {@code dataSource}, in Custodian's own schema: its history table lives there
+     * and its connections resolve names there first, so the migrations, written without a
+     * schema, create everything in it. The schema exists before Flyway runs ({@link SchemaMove}),
+     * so Flyway records no schema creation of its own. R__ddl_guard.sql installs the DDL guard only when a
      * superuser runs it; the placeholder naming which kind of role runs the migrations makes
      * Flyway run that file again when it changes, so that a superuser's first run installs it.
      */
@@ -84,6 +88,7 @@ public final class Migrations {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .schemas(CustodianSchema.NAME)
                 .placeholders(Map.of(DDL_GUARD_INSTALLER, installer(dataSource)));
     }
 

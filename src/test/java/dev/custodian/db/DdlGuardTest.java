@@ -62,12 +62,12 @@ class DdlGuardTest {
 
         assertThat(refused.getSQLState()).isEqualTo(DatabaseErrors.DDL_REFUSED);
         assertThat(refused.getServerErrorMessage().getMessage())
-                .startsWith("DROP TABLE refused: table public.users is one of Custodian's objects (and ");
+                .startsWith("DROP TABLE refused: table custodian.users is one of Custodian's objects (and ");
         assertThat(refused.getServerErrorMessage().getHint()).isEqualTo(HINT);
         JsonNode detail = TestSql.parse(refused.getServerErrorMessage().getDetail());
         assertThat(detail.get("command").asText()).isEqualTo("DROP TABLE");
-        assertThat(detail.get("objects").toString()).contains("\"table public.users\"",
-                "\"trigger users_50_history on public.users\"", "\"index public.users_email_key\"");
+        assertThat(detail.get("objects").toString()).contains("\"table custodian.users\"",
+                "\"trigger users_50_history on custodian.users\"", "\"index custodian.users_email_key\"");
         assertThat(fingerprint()).isEqualTo(before);
         assertThat(TestSql.count(database, "SELECT count(*) FROM users WHERE email = 'ada@example.com'")).isOne();
     }
@@ -86,7 +86,7 @@ class DdlGuardTest {
             "DROP TABLE user_changes",
             "DROP TABLE api_tokens CASCADE",
             "DROP TABLE flyway_schema_history",
-            "DROP SCHEMA public CASCADE",
+            "DROP SCHEMA custodian CASCADE",
             "DROP INDEX users_email_key",
             "ALTER INDEX users_email_key RENAME TO users_email",
             "DROP FUNCTION custodian_lost_paths(jsonb, jsonb, text)",
@@ -97,7 +97,7 @@ class DdlGuardTest {
             "ALTER FUNCTION custodian_user_json(users) VOLATILE",
             "DROP FUNCTION custodian_ddl_guard.guarded_objects()",
             "CREATE RULE swallow_updates AS ON UPDATE TO users DO INSTEAD NOTHING",
-            "ALTER SCHEMA public RENAME TO elsewhere"})
+            "ALTER SCHEMA custodian RENAME TO elsewhere"})
     void changesOfCustodiansSchemaAreRefusedAndLeaveItAsItWas(String command) {
         String before = fingerprint();
 
@@ -147,17 +147,23 @@ class DdlGuardTest {
         String before = fingerprint();
 
         assertThatCode(() -> TestSql.rolledBack(database, 
-                "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint)",
-                "ALTER TABLE orders ADD COLUMN total numeric NOT NULL DEFAULT 0",
-                "CREATE INDEX orders_user ON orders (user_id)",
-                "DROP INDEX orders_user",
-                "DROP TABLE orders",
+                "CREATE TABLE public.orders (id bigint PRIMARY KEY, user_id bigint)",
+                // An application's own users, beside Custodian's: its name is no reason to refuse.
+                "CREATE TABLE public.users (id serial PRIMARY KEY, name varchar(255), data json)",
+                "ALTER TABLE public.users ALTER name SET NOT NULL",
+                "ALTER TABLE public.users ADD COLUMN \"createdAt\" timestamptz",
+                "CREATE INDEX users_created ON public.users (\"createdAt\")",
+                "DROP TABLE public.users CASCADE",
+                "ALTER TABLE public.orders ADD COLUMN total numeric NOT NULL DEFAULT 0",
+                "CREATE INDEX orders_user ON public.orders (user_id)",
+                "DROP INDEX public.orders_user",
+                "DROP TABLE public.orders",
                 "CREATE SCHEMA custodian_verify_test",
                 "CREATE TABLE custodian_verify_test.users (LIKE users INCLUDING ALL)",
                 "DROP SCHEMA custodian_verify_test CASCADE",
                 "CREATE TEMP TABLE users (id int)",
                 "DROP TABLE pg_temp.users",
-                "CREATE VIEW user_names AS SELECT name FROM public.users",
+                "CREATE VIEW user_names AS SELECT name FROM custodian.users",
                 "DROP VIEW user_names",
                 "CREATE FUNCTION other_app_answer() RETURNS int LANGUAGE sql AS 'SELECT 42'",
                 "DROP FUNCTION other_app_answer()",
@@ -173,7 +179,7 @@ class DdlGuardTest {
     void everyTableTheMigrationsCreateIsGuarded() {
         List<Object> tables = TestSql.rows(database, """
                 SELECT relname FROM pg_class
-                 WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')
+                 WHERE relnamespace = 'custodian'::regnamespace AND relkind IN ('r', 'p')
                    AND relname <> ALL (custodian_ddl_guard.guarded_tables())""").stream()
                 .map(row -> row.get("relname")).toList();
 

@@ -98,7 +98,7 @@ class ServiceRoleTest {
             CompletableFuture.allOf(migrations.toArray(CompletableFuture[]::new)).get();
 
             for (DatabaseUrl url : databases) {
-                try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), migrator, "secret");
+                try (Connection connection = DriverManager.getConnection(CustodianSchema.jdbcUrl(url), migrator, "secret");
                      Statement statement = connection.createStatement();
                      var row = statement.executeQuery("SELECT custodian_session_is_service(), session_user,"
                              + " (SELECT count(*) FROM pg_roles WHERE rolname = 'custodian_service')")) {

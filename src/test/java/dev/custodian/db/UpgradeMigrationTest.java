@@ -100,7 +100,7 @@ class UpgradeMigrationTest {
     }
 
     private static DatabaseUrl urlOf(PGSimpleDataSource db) {
-        return new DatabaseUrl(db.getURL(), java.util.Optional.ofNullable(db.getUser()),
+        return new DatabaseUrl(db.getURL().replaceFirst("[?&]currentSchema=[^&]*", ""), java.util.Optional.ofNullable(db.getUser()),
                 java.util.Optional.ofNullable(db.getPassword()));
     }
 
@@ -115,6 +115,8 @@ class UpgradeMigrationTest {
         String jdbcUrl = url.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
         PGSimpleDataSource db = new PGSimpleDataSource();
         db.setURL(jdbcUrl);
+        // The first release lived in public; the current one moves it into its own schema.
+        db.setCurrentSchema(CustodianSchema.NAME + ",public");
         url.user().ifPresent(db::setUser);
         url.password().ifPresent(db::setPassword);
         return db;

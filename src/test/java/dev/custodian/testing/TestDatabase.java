@@ -3,6 +3,7 @@ package dev.custodian.testing;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.config.DatabaseUrl;
+import dev.custodian.db.CustodianSchema;
 import dev.custodian.db.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -172,9 +173,14 @@ public final class TestDatabase {
         return url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + query;
     }
 
+    /**
+     * The tests' own pool resolves Custodian's schema first, as the service's connections do, so
+     * their SQL names tables as the service does; {@link #urlOf} carries that to the clients
+     * built from it. A test of what a plain session sees connects without it.
+     */
     private static HikariDataSource pool(Server at, String database) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(at.urlFor(database));
+        config.setJdbcUrl(CustodianSchema.jdbcUrl(new DatabaseUrl(at.urlFor(database), at.user(), at.password())));
         at.user().ifPresent(config::setUsername);
         at.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(20);
