@@ -564,24 +564,17 @@ public final class Main {
         }
 
         /**
-         * A connection of its own to the database the URL names: another application's, where
-         * Custodian's migrations do not belong, or Custodian's own, brought up to date first.
+         * The database the URL names, usually the application's own, with Custodian's schema
+         * brought up to date in it (docs/adopting.md), and a connection of its own that finds
+         * the application's tables as the application does.
          */
         private static java.sql.Connection connect(DatabaseUrl url) throws java.sql.SQLException {
+            Migrations.run(url);
             var properties = new java.util.Properties();
             url.user().ifPresent(user -> properties.setProperty("user", user));
             url.password().ifPresent(password -> properties.setProperty("password", password));
             properties.setProperty("ApplicationName", "custodian adopt");
-            var connection = java.sql.DriverManager.getConnection(url.jdbcUrl(), properties);
-            try {
-                if (Adoptions.isCustodianDatabase(connection)) {
-                    Migrations.run(url);
-                }
-            } catch (RuntimeException | java.sql.SQLException e) {
-                connection.close();
-                throw e;
-            }
-            return connection;
+            return java.sql.DriverManager.getConnection(url.jdbcUrl(), properties);
         }
 
         private Integer run(String wanted, java.sql.Connection connection) {

@@ -9,8 +9,7 @@
 -- guards of V2__guards.sql).
 --
 -- Custodian's objects:
---   * the schema Flyway migrates, ${flyway:defaultSchema}, and the schema custodian of adopted
---     tables (V14__adopted_tables.sql), and the tables of them that
+--   * the schema Flyway migrates, ${flyway:defaultSchema}, and the tables of it that
 --     custodian_ddl_guard.guarded_tables() names;
 --   * the tables adopted from other applications (custodian adopt, docs/adopting.md);
 --   * what belongs to those tables: columns, indexes, constraints, triggers, column defaults,
@@ -101,7 +100,7 @@ BEGIN
     CREATE OR REPLACE FUNCTION custodian_ddl_guard.guarded_objects() RETURNS text[]
     LANGUAGE sql STABLE AS $fn$
         WITH home AS (
-            SELECT n.oid FROM pg_catalog.pg_namespace AS n WHERE n.nspname IN ('${flyway:defaultSchema}', 'custodian')
+            SELECT n.oid FROM pg_catalog.pg_namespace AS n WHERE n.nspname = '${flyway:defaultSchema}'
         ), guard AS (
             SELECT n.oid FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'custodian_ddl_guard'
         ), guarded_table AS (

@@ -1,13 +1,13 @@
 -- Adopted tables: the triggers `custodian adopt` puts on another application's table, and the
--- functions that install and remove them (docs/adopting.md). The file name sorts after
--- R__common_history_functions.sql, whose custodian_run_as_owner it calls. The registry and the history table
+-- functions that install and remove them (docs/adopting.md). The registry and the history table
 -- are created by V14__adopted_tables.sql. Repeatable: Flyway runs this file again whenever it
--- changes; `custodian adopt` also runs it as it is in a database that is not Custodian's.
+-- changes; the name sorts after R__history.sql, whose custodian_run_as_owner it calls.
 --
--- Everything here lives in the schema custodian and is named with it. The guard and history
+-- Everything here lives in Custodian's schema and is named with it. The guard and history
 -- functions it calls (custodian_lost_paths, custodian_history_diff, custodian_guard_bulk, ...)
--- are Custodian's own, the very ones that guard users, called by name: the trigger functions
--- run with a search path set to the schema they were installed from (custodian_run_as_owner).
+-- are Custodian's own, the very ones that guard users: the trigger functions run with their
+-- search path pinned to Custodian's schema (custodian_run_as_owner, afterMigrate.sql), whatever
+-- the application's session searches.
 --
 -- The state of an adopted row is the row itself as a JSON object, its columns by name
 -- (to_jsonb), with json and jsonb columns as documents inside it. Its history entries have the

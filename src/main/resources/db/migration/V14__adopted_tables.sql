@@ -1,16 +1,11 @@
 -- Adopted tables: another application's table under Custodian's guards and history, without
 -- changing what the application sees (`custodian adopt`, docs/adopting.md). The registry says
 -- which tables are adopted and how; custodian.changes holds their history, in the format of
--- user_changes, keyed by table and row key. Both live in the schema custodian, whatever schema
--- the rest of Custodian's objects live in, so that nothing collides with the application's own
--- names. The triggers and functions are in R__tables_adopted.sql.
---
--- `custodian adopt` also runs this file as it is in a database that is not Custodian's (there
--- is no Flyway there), each time: hence IF NOT EXISTS throughout.
+-- user_changes, keyed by table and row key. Both live in Custodian's schema, custodian, named
+-- with it, beside the application's own tables (its public.users among them). The triggers and
+-- functions are in R__tables_adopted.sql.
 
-CREATE SCHEMA IF NOT EXISTS custodian;
-
-CREATE TABLE IF NOT EXISTS custodian.adopted_tables (
+CREATE TABLE custodian.adopted_tables (
     -- Unique by name: the history and the routes (/tables/{table}) name a table by it alone.
     table_name       text        PRIMARY KEY,
     table_schema     text        NOT NULL,
@@ -27,7 +22,7 @@ COMMENT ON COLUMN custodian.adopted_tables.document_columns IS
     'The json and jsonb columns at adoption: the key-loss guard works inside them.';
 COMMENT ON COLUMN custodian.adopted_tables.adopted_by IS 'Who ran custodian adopt (cli:<user>), and as which database role.';
 
-CREATE TABLE IF NOT EXISTS custodian.changes (
+CREATE TABLE custodian.changes (
     -- No foreign key to the registry: history outlives the adoption (adopt --remove keeps it).
     table_name    text        NOT NULL,
     -- The key as text (integer, bigint, text and uuid keys alike), as PostgreSQL prints it.
@@ -47,7 +42,7 @@ CREATE TABLE IF NOT EXISTS custodian.changes (
     PRIMARY KEY (table_name, row_key, version)
 );
 
-CREATE INDEX IF NOT EXISTS changes_at ON custodian.changes (table_name, at);
+CREATE INDEX changes_at ON custodian.changes (table_name, at);
 
 COMMENT ON TABLE custodian.changes IS
     'Every change of every row of the adopted tables, recorded by their triggers. See docs/adopting.md.';

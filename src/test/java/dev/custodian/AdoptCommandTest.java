@@ -66,15 +66,19 @@ class AdoptCommandTest {
                 SELECT table_schema, key_column, key_type, document_columns::text AS documents
                   FROM custodian.adopted_tables WHERE table_name = 'Accounts'""")).containsExactly(Map.of(
                 "table_schema", "public", "key_column", "id", "key_type", "integer", "documents", "{data,settings}"));
+        // Recorded as every command records its writes: cli:<user>, proven here (a superuser runs it).
+        String actor = Main.cliActor();
         assertThat(TestSql.rows(app, """
-                SELECT row_key, version, op, source, snapshot ->> 'name' AS name FROM custodian.changes
+                SELECT row_key, version, op, actor, snapshot ->> 'name' AS name FROM custodian.changes
                  WHERE table_name = 'Accounts' ORDER BY row_key""")).containsExactly(
-                Map.of("row_key", "1", "version", 1L, "op", "adopt", "source", "sql", "name", "Ada"),
-                Map.of("row_key", "2", "version", 1L, "op", "adopt", "source", "sql", "name", "Bob"),
-                Map.of("row_key", "3", "version", 1L, "op", "adopt", "source", "sql", "name", "Cy"));
-        // Nothing of Custodian's service came along: no users table, no Flyway, in any schema.
-        assertThat(TestSql.count(app, "SELECT count(*) FROM pg_tables WHERE tablename IN ('users', 'user_changes',"
-                + " 'flyway_schema_history')")).isZero();
+                Map.of("row_key", "1", "version", 1L, "op", "adopt", "actor", actor, "name", "Ada"),
+                Map.of("row_key", "2", "version", 1L, "op", "adopt", "actor", actor, "name", "Bob"),
+                Map.of("row_key", "3", "version", 1L, "op", "adopt", "actor", actor, "name", "Cy"));
+        // Custodian came along in a schema of its own: the application's schema holds its table alone.
+        assertThat(TestSql.rows(app, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+                .containsExactly(Map.of("tablename", "Accounts"));
+        assertThat(TestSql.count(app, "SELECT count(*) FROM pg_tables WHERE schemaname = 'custodian'"
+                + " AND tablename IN ('users', 'user_changes', 'flyway_schema_history')")).isEqualTo(3);
     }
 
     @Test
@@ -191,7 +195,7 @@ class AdoptCommandTest {
         sql(ACCOUNTS);
         assertThat(adopt("--table", "Accounts", "--key", "id").exit()).isZero();
         try (DatabaseRole role = DatabaseRole.create(app, "app")) {
-            sql("GRANT USAGE ON SCHEMA public TO " + role.name() + "; GRANT SELECT, INSERT, UPDATE, DELETE ON \"Accounts\" TO "
+            sql("GRANT USAGE ON SCHEMA public, custodian TO " + role.name() + "; GRANT SELECT, INSERT, UPDATE, DELETE ON \"Accounts\" TO "
                     + role.name() + "; GRANT USAGE ON SEQUENCE \"Accounts_id_seq\" TO " + role.name());
             try (Connection connection = role.login().getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("UPDATE \"Accounts\" SET data = data || '{\"plan\": \"pro\"}' WHERE id = 2");
@@ -307,19 +311,20 @@ class AdoptCommandTest {
     @Test
     void aTableOfCustodiansOwnDatabaseIsAdoptedBesideItsUsers() throws Exception {
         DataSource custodian = TestDatabase.fresh();
-        TestSql.execute(custodian, "CREATE TABLE orders (id bigint PRIMARY KEY, items jsonb NOT NULL)");
-        TestSql.execute(custodian, "INSERT INTO orders VALUES (1, '{\"sku\": \"a\", \"qty\": 2}')");
+        TestSql.execute(custodian, "CREATE TABLE public.orders (id bigint PRIMARY KEY, items jsonb NOT NULL)");
+        TestSql.execute(custodian, "INSERT INTO public.orders VALUES (1, '{\"sku\": \"a\", \"qty\": 2}')");
 
         CommandRun adopted = CommandRun.run(custodian, dataDir, "adopt", "--table", "orders", "--key", "id");
-        CommandRun users = CommandRun.run(custodian, dataDir, "adopt", "--table", "users", "--key", "id");
+        CommandRun users = CommandRun.run(custodian, dataDir, "adopt", "--table", "custodian.users", "--key", "id");
 
         assertThat(adopted.exit()).as(adopted.err()).isZero();
-        assertThat(catchThrowableOfType(() -> TestSql.execute(custodian, "ALTER TABLE orders ADD COLUMN x int"),
+        assertThat(catchThrowableOfType(() -> TestSql.execute(custodian, "ALTER TABLE public.orders ADD COLUMN x int"),
                 IllegalStateException.class).getCause()).hasMessageContaining("ALTER TABLE refused: table public.orders");
-        assertThat(users.messages()).containsExactly("custodian: table users is one of Custodian's own tables, guarded already");
+        assertThat(users.messages()).containsExactly(
+                "custodian: table custodian.users is one of Custodian's own tables, guarded already");
         assertThat(users.exit()).isEqualTo(2);
         IllegalStateException refused = catchThrowableOfType(() -> TestSql.execute(custodian,
-                "UPDATE orders SET items = '{\"sku\": \"a\"}' WHERE id = 1"), IllegalStateException.class);
+                "UPDATE public.orders SET items = '{\"sku\": \"a\"}' WHERE id = 1"), IllegalStateException.class);
         assertThat(((PSQLException) refused.getCause()).getServerErrorMessage().getMessage()).isEqualTo("orders row 1: this UPDATE would remove /items/qty");
         // Adopting installed no second copy of the guards: those of users are the ones it calls.
         assertThat(TestSql.count(custodian, "SELECT count(*) FROM pg_proc WHERE proname = 'custodian_lost_paths'")).isEqualTo(1);

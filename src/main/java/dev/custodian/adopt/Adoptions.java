@@ -1,5 +1,6 @@
 package dev.custodian.adopt;
 
+import dev.custodian.db.CustodianSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,8 @@ import org.postgresql.util.PSQLException;
 
 /**
  * Adopts a table, takes the protection off again, and lists what is adopted, each in one
- * transaction on the connection it is given: a refusal, or any failure, leaves the database as
+ * transaction on the connection it is given, in a database Custodian's migrations brought up
+ * to date: a refusal, or any failure, leaves the database as
  * it was. The checks and the installation are SQL (R__tables_adopted.sql); this class runs them
  * and turns their refusals into exceptions a command reports. Stateless; thread-safe.
  */
@@ -23,6 +25,23 @@ public final class Adoptions {
      * https://www.postgresql.org/docs/current/errcodes-appendix.html: the operator's to fix.
      */
     private static final Set<String> REFUSED = Set.of("42P01", "42703", "22023", "42710", "42704");
+
+    private static final String DDL_GUARD_ON = """
+            SELECT count(*) = 3 FROM pg_catalog.pg_event_trigger
+             WHERE evtname IN ('custodian_ddl_guard_start', 'custodian_ddl_guard_drop', 'custodian_ddl_guard_end')
+               AND evtenabled <> 'D'
+            """;
+
+    /**
+     * The database's own search path (an application's tables are found as the application
+     * finds them, whatever path the connection was opened with), then Custodian's schema, where
+     * custodian_adopt finds the guard functions it installs. Adopting and removing change
+     * guarded objects on purpose, so the transaction confirms it to the DDL guard.
+     */
+    private static final String DECLARE = """
+            SELECT set_config('search_path', ?, true), set_config('statement_timeout', '0', true),
+                   set_config('custodian.actor', ?, true), set_config('custodian.allow_ddl', 'on', true)
+            """;
 
     /** The table this transaction adopted: its registry row is the one stamped with the transaction's time. */
     private static final String ADOPTED = """
@@ -60,10 +79,6 @@ public final class Adoptions {
      */
     public static Adopted adopt(Connection connection, String table, String keyColumn, String actor) {
         return inTransaction(connection, actor, () -> {
-            if (!AdoptionObjects.isCustodianDatabase(connection)) {
-                AdoptionObjects.install(connection);
-            }
-            searchCustodianLast(connection);
             long rows;
             try (PreparedStatement adopt = connection.prepareStatement("SELECT custodian.custodian_adopt(?, ?, ?)")) {
                 adopt.setString(1, table);
@@ -77,8 +92,7 @@ public final class Adoptions {
             try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(ADOPTED)) {
                 row.next();
                 return new Adopted(row.getString("table_name"),
-                        List.of((String[]) row.getArray("document_columns").getArray()), rows,
-                        AdoptionObjects.ddlGuardOn(connection));
+                        List.of((String[]) row.getArray("document_columns").getArray()), rows, ddlGuardOn(connection));
             }
         });
     }
@@ -90,9 +104,6 @@ public final class Adoptions {
      */
     public static void remove(Connection connection, String table, String actor) {
         inTransaction(connection, actor, () -> {
-            if (!AdoptionObjects.installed(connection)) {
-                throw new IllegalArgumentException("table " + table + " is not adopted: nothing is adopted in this database");
-            }
             try (PreparedStatement remove = connection.prepareStatement("SELECT custodian.custodian_unadopt(?)")) {
                 remove.setString(1, table);
                 remove.execute();
@@ -105,9 +116,6 @@ public final class Adoptions {
     public static List<AdoptedTable> status(Connection connection) {
         return inTransaction(connection, "", () -> {
             List<AdoptedTable> all = new ArrayList<>();
-            if (!AdoptionObjects.installed(connection)) {
-                return all;
-            }
             try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(STATUS)) {
                 while (row.next()) {
                     all.add(new AdoptedTable(row.getString("table_schema"), row.getString("table_name"),
@@ -121,17 +129,13 @@ public final class Adoptions {
     }
 
     /**
-     * Whether the database is a Custodian service database, migrated by Flyway (then its
-     * migrations bring what adopting needs), rather than another application's.
+     * Whether the DDL guard stands in this database: installed (only a superuser may) and its
+     * event triggers enabled. It then refuses ALTER and DROP of the adopted tables too.
      */
-    public static boolean isCustodianDatabase(Connection connection) throws SQLException {
-        return AdoptionObjects.isCustodianDatabase(connection);
-    }
-
-    /** The application's own search path first, so its tables are found as it finds them; then adoption's schema. */
-    private static void searchCustodianLast(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT set_config('search_path', current_setting('search_path') || ', custodian', true)");
+    private static boolean ddlGuardOn(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(DDL_GUARD_ON)) {
+            row.next();
+            return row.getBoolean(1);
         }
     }
 
@@ -154,11 +158,18 @@ public final class Adoptions {
         try {
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement declare = connection.prepareStatement(
-                        "SELECT set_config('statement_timeout', '0', true), set_config('custodian.actor', ?, true),"
-                                // Adopting and removing change guarded objects on purpose (the DDL guard).
-                                + " set_config('custodian.allow_ddl', 'on', true)")) {
-                    declare.setString(1, actor);
+                String defaultPath;
+                try (Statement statement = connection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT reset_val FROM pg_catalog.pg_settings"
+                             + " WHERE name = 'search_path'")) {
+                    row.next();
+                    defaultPath = row.getString(1);
+                }
+                // The service's own pool searches Custodian's schema alone: PostgreSQL's default then.
+                String applicationPath = defaultPath.equals(CustodianSchema.NAME) ? "\"$user\", public" : defaultPath;
+                try (PreparedStatement declare = connection.prepareStatement(DECLARE)) {
+                    declare.setString(1, applicationPath + ", " + CustodianSchema.NAME);
+                    declare.setString(2, actor);
                     declare.execute();
                 }
                 T result = work.run();

@@ -73,12 +73,18 @@ public final class TestDatabase {
     }
 
     /**
-     * A new database that Custodian never migrated, as another application's own: a pool over it,
-     * closed when the JVM exits.
+     * A new database that Custodian never migrated, as another application's own: a pool over it
+     * whose sessions search what an application's do (public), closed when the JVM exits.
      */
     public static synchronized DataSource application() {
         Server at = server();
-        HikariDataSource pool = pool(at, createDatabase(at));
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(at.urlFor(createDatabase(at)));
+        at.user().ifPresent(config::setUsername);
+        at.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(0);
+        HikariDataSource pool = new HikariDataSource(config);
         Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
         return pool;
     }
