@@ -87,7 +87,7 @@ sql_load() {
     local seconds=$1 out=$2 db=$3 script=$4 status=0 ticks
     mkdir -p "$out.latency"
     ticks=$(server_cpu_ticks)
-    run_child pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" -T "$seconds" -D users="$USERS" \
+    run_child env PGOPTIONS="$CUSTODIAN_PGOPTIONS" pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" -T "$seconds" -D users="$USERS" \
         -D wide_users="$WIDE_USERS" -f "$script" -l --log-prefix="$out.latency/tx" "$(url_for "$db")" \
         >"$out.log" 2>&1 || status=$?
     ((status == 0 || status == 2)) || die "pgbench failed ($status): $(tail -n 5 "$out.log")"

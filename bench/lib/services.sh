@@ -8,6 +8,12 @@ url_for() {
     printf '%s://%s/%s' "${2:-postgresql}" "$authority" "$1"
 }
 
+# Custodian's tables live in the schema custodian (docs/operations.md): psql and pgbench sessions
+# on Custodian's database resolve it first, as the service's connections do, so the statements
+# pgbench runs are the service's word for word. Set per command: the classic service's database
+# has no such schema, and node-postgres would read PGOPTIONS too.
+readonly CUSTODIAN_PGOPTIONS="-c search_path=custodian"
+
 create_database() {
     psql "$SERVER_URL" -XqAc "CREATE DATABASE \"$1\"" >/dev/null
     DATABASES+=("$1")
@@ -135,8 +141,8 @@ start_custodian() {
 
 seed_custodian() {
     say "seeding $USERS users and $WIDE_USERS users with 10,000 keys into $CUSTODIAN_DB, and the bare copy for pgbench (b)"
-    psql "$(url_for "$CUSTODIAN_DB")" -Xq -v ON_ERROR_STOP=1 -v users="$USERS" -v wide_users="$WIDE_USERS" \
-        -v classic=false -f "$BENCH_DIR/sql/seed.sql" -f "$BENCH_DIR/sql/wide-users.sql" \
+    PGOPTIONS="$CUSTODIAN_PGOPTIONS" psql "$(url_for "$CUSTODIAN_DB")" -Xq -v ON_ERROR_STOP=1 -v users="$USERS" \
+        -v wide_users="$WIDE_USERS" -v classic=false -f "$BENCH_DIR/sql/seed.sql" -f "$BENCH_DIR/sql/wide-users.sql" \
         -f "$BENCH_DIR/sql/bare-tables.sql" >"$WORK/seed-custodian.log" 2>&1 ||
         die "seeding Custodian's database failed: $(tail -n 5 "$WORK/seed-custodian.log")"
     local url=http://127.0.0.1:$CUSTODIAN_PORT auth=(-H "Authorization: Bearer $BENCH_TOKEN")
@@ -146,7 +152,7 @@ seed_custodian() {
         "$url/phone-number/update/1"
     expect_ok "${auth[@]}" "$url/users/$USERS"
     say "giving user $DEEP_USER 10,000 versions for W5"
-    PGOPTIONS="-c bench.deep_user=$DEEP_USER" psql "$(url_for "$CUSTODIAN_DB")" -Xq -v ON_ERROR_STOP=1 \
+    PGOPTIONS="$CUSTODIAN_PGOPTIONS -c bench.deep_user=$DEEP_USER" psql "$(url_for "$CUSTODIAN_DB")" -Xq -v ON_ERROR_STOP=1 \
         -f "$BENCH_DIR/sql/deep-history.sql" >>"$WORK/seed-custodian.log" 2>&1 ||
         die "seeding the deep history failed: $(tail -n 5 "$WORK/seed-custodian.log")"
     expect_ok "${auth[@]}" "$url/users/$DEEP_USER?version=1"

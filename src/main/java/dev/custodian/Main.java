@@ -16,6 +16,7 @@ import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
 import dev.custodian.db.AppRoleGrants;
+import dev.custodian.db.CustodianSchema;
 import dev.custodian.db.Database;
 import dev.custodian.db.DatabaseException;
 import dev.custodian.db.DatabaseUnavailableException;
@@ -482,6 +483,10 @@ public final class Main {
             var err = spec.commandLine().getErr();
             granted.beyond().forEach(right -> err.println("custodian: warning: role " + role + " keeps more than an"
                     + " application needs: " + right));
+            // The role's search path stays the application's own (docs/access.md says why).
+            err.println("custodian: note: the tables are in schema " + CustodianSchema.NAME + ": role " + role
+                    + " names them " + CustodianSchema.NAME + ".users, or puts " + CustodianSchema.NAME
+                    + " in its connection's search path");
             return 0;
         }
     }

@@ -100,11 +100,11 @@ class CommandsBesideServerTest {
         var granted = command("db", "grant-app", "beside_app");
 
         assertUsedTheServersDatabase(granted, postgres);
-        assertThat(granted.out()).contains("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE public.users TO beside_app;");
+        assertThat(granted.out()).contains("GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE custodian.users TO beside_app;");
         long id;
         try (Connection app = DriverManager.getConnection(url, "beside_app", "beside");
              Statement statement = app.createStatement();
-             ResultSet row = statement.executeQuery("INSERT INTO users (name, email) VALUES ('Beside', 'beside@app.example')"
+             ResultSet row = statement.executeQuery("INSERT INTO custodian.users (name, email) VALUES ('Beside', 'beside@app.example')"
                      + " RETURNING id")) {
             row.next();
             id = row.getLong(1);
@@ -115,7 +115,7 @@ class CommandsBesideServerTest {
         // The other tests count the server's users: this one leaves none.
         try (Connection app = DriverManager.getConnection(url, "beside_app", "beside");
              Statement statement = app.createStatement()) {
-            assertThat(statement.executeUpdate("DELETE FROM users WHERE id = " + id)).isEqualTo(1);
+            assertThat(statement.executeUpdate("DELETE FROM custodian.users WHERE id = " + id)).isEqualTo(1);
         }
     }
 

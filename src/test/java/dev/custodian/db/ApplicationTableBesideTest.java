@@ -5,7 +5,6 @@ import static dev.custodian.db.ForeignClient.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.config.DatabaseUrl;
 import dev.custodian.testing.HttpResponse;
@@ -44,14 +43,14 @@ class ApplicationTableBesideTest {
     @BeforeAll
     static void theApplicationsTableExistsBeforeCustodianFirstStarts() throws SQLException {
         DatabaseUrl url = TestDatabase.unmigrated();
-        application = pool(url.jdbcUrl(), url);
+        application = TestDatabase.pool(url.jdbcUrl(), url);
         autocommit(application, SEQUELIZE_USERS);
         TestSql.value(application, SEQUELIZE_INSERT, "Alice", "alice@app.example", "{\"phone\": \"+14155550101\", \"tags\": [1]}");
         TestSql.value(application, SEQUELIZE_INSERT, "Bob", "bob@app.example", "{\"phone\": \"+14155550102\"}");
         appRowsBefore = TestSql.value(application, APP_ROWS).toString();
 
         Migrations.run(url);
-        custodian = pool(CustodianSchema.jdbcUrl(url), url);
+        custodian = TestDatabase.pool(CustodianSchema.jdbcUrl(url), url);
         server = TestServer.start(custodian, settings -> settings);
         appRowsOnceCustodianStarted = TestSql.value(application, APP_ROWS).toString();
     }
@@ -100,7 +99,8 @@ class ApplicationTableBesideTest {
 
         assertThat(TestSql.value(custodian, "SELECT json_agg(u ORDER BY u.id)::text FROM users AS u"))
                 .as("Custodian's users did not move").isEqualTo(custodianUsers);
-        try (HikariDataSource later = pool(TestDatabase.urlOf(application).jdbcUrl(), TestDatabase.urlOf(application))) {
+        DatabaseUrl app = TestDatabase.urlOf(application);
+        try (HikariDataSource later = TestDatabase.pool(app.jdbcUrl(), app)) {
             // A session of the application opened after Custodian's first start, as after a restart of the application.
             assertThat(refusal(later, "ALTER TABLE custodian.users ALTER name DROP NOT NULL").getSQLState())
                     .isEqualTo(DatabaseErrors.DDL_REFUSED);
@@ -116,14 +116,5 @@ class ApplicationTableBesideTest {
         autocommit(application, "DROP TABLE IF EXISTS \"users\" CASCADE");
         autocommit(application, SEQUELIZE_USERS);
         assertThat(TestSql.count(custodian, "SELECT count(*) FROM users WHERE id = ?", custodianUser)).isOne();
-    }
-
-    private static HikariDataSource pool(String jdbcUrl, DatabaseUrl url) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        url.user().ifPresent(config::setUsername);
-        url.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
     }
 }

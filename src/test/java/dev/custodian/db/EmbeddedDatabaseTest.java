@@ -112,7 +112,7 @@ class EmbeddedDatabaseTest {
     private static void createTrustingCluster(Path cluster) throws Exception {
         try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(cluster).setCleanDataDirectory(false).start()) {
             Migrations.run(new DatabaseUrl(old.getJdbcUrl("postgres", "postgres"), Optional.of("postgres"), Optional.empty()));
-            TestSql.execute(old.getPostgresDatabase(), "INSERT INTO users (name, email) VALUES ('Kept', 'kept@example.com')");
+            TestSql.execute(old.getPostgresDatabase(), "INSERT INTO custodian.users (name, email) VALUES ('Kept', 'kept@example.com')");
         }
     }
 

@@ -7,10 +7,13 @@ import static dev.custodian.db.ForeignClient.run;
 import static dev.custodian.db.ForeignClient.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.custodian.auth.Role;
 import dev.custodian.auth.Tokens;
+import dev.custodian.backup.BackupKind;
+import dev.custodian.backup.Backups;
+import dev.custodian.backup.Check;
+import dev.custodian.backup.VerificationReport;
 import dev.custodian.config.DatabaseUrl;
 import dev.custodian.testing.HttpResponse;
 import dev.custodian.testing.TestDatabase;
@@ -40,7 +43,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * started by this version, twice at once: everything is in schema {@code custodian}, with every
  * row, history entry, sequence position, token, erasure, trigger and Flyway history entry, and
  * the service reads, writes, shows and undoes history and authenticates the old tokens as before.
- * The guards on the register and on erased history still refuse, from a plain session too.
+ * The guards on the register and on erased history still refuse, from a plain session too, and
+ * a backup taken before the move verifies after it (its format names tables, not schemas).
  */
 class SchemaMoveTest {
     /** What must survive the move, each as one comparable text; the schema's name is left out. */
@@ -70,6 +74,8 @@ class SchemaMoveTest {
 
     @TempDir
     Path previousRelease;
+    @TempDir
+    Path backups;
 
     @Test
     void aDatabaseOfThePreviousLayoutMovesIntoItsOwnSchemaWithEverythingInItAndStillWorks() throws Exception {
@@ -77,9 +83,12 @@ class SchemaMoveTest {
         migrateAsThePreviousVersionDid(url);
         Written written;
         List<String> before;
-        try (HikariDataSource previous = pool(url.jdbcUrl(), url)) {
+        String backup;
+        try (HikariDataSource previous = TestDatabase.pool(url.jdbcUrl(), url)) {
             written = writeAsThePreviousVersionDid(previous);
             before = state(previous);
+            backup = new Backups(backups, new Transactions(previous), Clock.systemUTC()).create(BackupKind.MANUAL)
+                    .get("id").asText();
         }
 
         // Two instances start at once: one moves, the other waits for it and finds it done.
@@ -87,7 +96,7 @@ class SchemaMoveTest {
         CompletableFuture<Void> second = CompletableFuture.runAsync(() -> Migrations.run(url));
         CompletableFuture.allOf(first, second).join();
 
-        try (HikariDataSource moved = pool(CustodianSchema.jdbcUrl(url), url)) {
+        try (HikariDataSource moved = TestDatabase.pool(CustodianSchema.jdbcUrl(url), url)) {
             List<String> after = state(moved);
             assertThat(after.subList(0, 5)).isEqualTo(before.subList(0, 5));
             assertThat(after.get(5)).as("Flyway's history: V1..V12 as they were, then V13").startsWith(
@@ -100,9 +109,12 @@ class SchemaMoveTest {
             assertThat(after.get(6)).as("sequence positions").isEqualTo(before.get(6));
             assertThat(after.get(7)).as("triggers").isEqualTo(before.get(7));
             assertThat(TestSql.count(moved, LEFT_IN_PUBLIC)).as("Custodian's objects left in public").isZero();
+            VerificationReport verified = new Backups(backups, new Transactions(moved), Clock.systemUTC()).verify(backup);
+            assertThat(verified.checks()).as("a backup of the previous layout restores into a scratch schema")
+                    .isNotEmpty().allMatch(Check::ok);
 
             TestServer server = TestServer.start(moved, settings -> settings);
-            try (HikariDataSource plain = pool(url.jdbcUrl(), url)) {
+            try (HikariDataSource plain = TestDatabase.pool(url.jdbcUrl(), url)) {
                 assertServesAsBefore(server, written, plain);
             } finally {
                 server.close();
@@ -212,14 +224,5 @@ class SchemaMoveTest {
                 .load().migrate();
         assertThat(TestSql.value(plain, "SELECT to_regclass('public.users')::text")).isEqualTo("users");
         assertThat(TestSql.value(plain, "SELECT to_regnamespace('custodian')")).isNull();
-    }
-
-    private static HikariDataSource pool(String jdbcUrl, DatabaseUrl url) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        url.user().ifPresent(config::setUsername);
-        url.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(4);
-        return new HikariDataSource(config);
     }
 }

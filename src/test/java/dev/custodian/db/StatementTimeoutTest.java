@@ -115,7 +115,7 @@ class StatementTimeoutTest {
                 empty.password().orElse(null));
              Statement statement = connection.createStatement();
              var rows = statement.executeQuery(
-                     "SELECT to_regclass('users') IS NOT NULL AND to_regclass('user_changes') IS NOT NULL")) {
+                     "SELECT to_regclass('custodian.users') IS NOT NULL AND to_regclass('custodian.user_changes') IS NOT NULL")) {
             rows.next();
             assertThat(rows.getBoolean(1)).isTrue();
         }

@@ -164,6 +164,19 @@ public final class TestDatabase {
         return new HikariDataSource(config);
     }
 
+    /**
+     * A small pool on {@code jdbcUrl} with {@code url}'s credentials: the URL as it is, with or
+     * without Custodian's schema in its search path. Close it when done.
+     */
+    public static HikariDataSource pool(String jdbcUrl, DatabaseUrl url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
     /** A connection URL and credentials for the given data source's database, for a plain JDBC client. */
     public static DatabaseUrl urlOf(DataSource dataSource) {
         HikariDataSource pool = (HikariDataSource) dataSource;
