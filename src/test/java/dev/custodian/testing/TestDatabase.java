@@ -78,13 +78,8 @@ public final class TestDatabase {
      */
     public static synchronized DataSource application() {
         Server at = server();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(at.urlFor(createDatabase(at)));
-        at.user().ifPresent(config::setUsername);
-        at.password().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(4);
-        config.setMinimumIdle(0);
-        HikariDataSource pool = new HikariDataSource(config);
+        String jdbcUrl = at.urlFor(createDatabase(at));
+        HikariDataSource pool = pool(jdbcUrl, new DatabaseUrl(jdbcUrl, at.user(), at.password()));
         Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
         return pool;
     }
