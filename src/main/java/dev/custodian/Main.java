@@ -1,5 +1,8 @@
 package dev.custodian;
 
+import dev.custodian.adopt.AdoptedTable;
+import dev.custodian.adopt.AdoptionException;
+import dev.custodian.adopt.Adoptions;
 import dev.custodian.auth.FirstAdminToken;
 import dev.custodian.auth.IssuedToken;
 import dev.custodian.auth.TokenInfo;
@@ -17,6 +20,7 @@ import dev.custodian.db.CustodianSchema;
 import dev.custodian.db.Database;
 import dev.custodian.db.DatabaseException;
 import dev.custodian.db.DatabaseUnavailableException;
+import dev.custodian.db.Migrations;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,11 +55,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: {@code serve}, {@code token create}, {@code backup ...}, {@code rollback}, {@code db grant-app}, {@code user erase}. Parses, then calls the application. */
+/** The command line: {@code serve}, {@code token create}, {@code backup ...}, {@code rollback}, {@code db grant-app}, {@code user erase}, {@code adopt}. Parses, then calls the application. */
 @Command(name = "custodian", mixinStandardHelpOptions = true, versionProvider = Main.VersionLine.class,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
         subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class, Main.Rollback.class,
-                Main.DbCommand.class, Main.UserCommand.class})
+                Main.DbCommand.class, Main.UserCommand.class, Main.Adopt.class})
 public final class Main {
 
     /** {@code --version}: the version this jar was built as. */
@@ -104,7 +108,7 @@ public final class Main {
                     }
                     if (e instanceof ApiException || e instanceof DatabaseException
                             || e instanceof DatabaseUnavailableException || e instanceof RowNotFoundException
-                            || e instanceof RowErasedException) {
+                            || e instanceof RowErasedException || e instanceof AdoptionException) {
                         line.getErr().println("custodian: " + e.getMessage());
                         return 1;
                     }
@@ -515,6 +519,91 @@ public final class Main {
                 var backups = new Backups(settings.backupDir(), transactions, Clock.systemUTC());
                 var report = new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups).erase(request, context);
                 out().println(report.toJson().toPrettyString());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "adopt", mixinStandardHelpOptions = true,
+            description = "Put Custodian's guards and history on another application's table, in its own database,"
+                    + " without changing what the application sees (docs/adopting.md); list or remove them.")
+    static final class Adopt extends DatabaseCommand {
+        @Option(names = "--table", description = "the table's name as written, case included, or schema.table")
+        String table;
+
+        @Option(names = "--key", description = "its key column: the primary key, or unique and NOT NULL;"
+                + " integer, bigint, text or uuid")
+        String key;
+
+        @Option(names = "--status", description = "list the adopted tables, their keys, since when, and their history's size")
+        boolean status;
+
+        @Option(names = "--remove", description = "take the triggers off --table and forget it; its history stays")
+        boolean remove;
+
+        @Override
+        public Integer call() throws java.sql.SQLException {
+            String wanted = status ? "status" : remove ? "remove" : "adopt";
+            if (status && (remove || table != null || key != null)) {
+                throw new IllegalArgumentException("--status takes no --table, --key or --remove");
+            }
+            if (!status && table == null) {
+                throw new IllegalArgumentException("--table is required, or --status");
+            }
+            if (remove && key != null) {
+                throw new IllegalArgumentException("--remove takes --table only");
+            }
+            if (wanted.equals("adopt") && key == null) {
+                throw new IllegalArgumentException("--key is required: the column that names one row of " + table);
+            }
+            Settings settings = database.settings();
+            if (settings.databaseUrl().isPresent()) {
+                DatabaseUrl url = settings.databaseUrl().get();
+                try (var connection = connect(url)) {
+                    return run(wanted, connection);
+                }
+            }
+            try (Database db = database.open(settings); var connection = db.dataSource().getConnection()) {
+                return run(wanted, connection);
+            }
+        }
+
+        /**
+         * The database the URL names, usually the application's own, with Custodian's schema
+         * brought up to date in it (docs/adopting.md), and a connection of its own that finds
+         * the application's tables as the application does.
+         */
+        private static java.sql.Connection connect(DatabaseUrl url) throws java.sql.SQLException {
+            Migrations.run(url);
+            var properties = new java.util.Properties();
+            url.user().ifPresent(user -> properties.setProperty("user", user));
+            url.password().ifPresent(password -> properties.setProperty("password", password));
+            properties.setProperty("ApplicationName", "custodian adopt");
+            return java.sql.DriverManager.getConnection(url.jdbcUrl(), properties);
+        }
+
+        private Integer run(String wanted, java.sql.Connection connection) {
+            var out = out();
+            switch (wanted) {
+                case "status" -> {
+                    List<AdoptedTable> all = Adoptions.status(connection);
+                    String row = "%-24s %-16s %-21s %12s %14s%n";
+                    out.printf(row, "table", "key", "since", "history rows", "history bytes");
+                    all.forEach(adopted -> out.printf(row, adopted.table(), adopted.keyColumn(), adopted.since(),
+                            adopted.historyRows(), adopted.historyBytes()));
+                }
+                case "remove" -> {
+                    Adoptions.remove(connection, table, cliActor());
+                    out.println("table " + table + " is no longer adopted; its history stays in custodian.changes");
+                }
+                default -> {
+                    var adopted = Adoptions.adopt(connection, table, key, cliActor());
+                    out.println("table " + adopted.table() + " adopted, keyed by " + key + ": " + adopted.rows()
+                            + " rows recorded" + (adopted.documentColumns().isEmpty() ? ""
+                            : "; documents guarded: " + String.join(", ", adopted.documentColumns()))
+                            + (adopted.ddlGuard() ? "; DDL guard on"
+                            : "; DDL guard off: only a superuser may install it (docs/adopting.md)"));
+                }
             }
             return 0;
         }

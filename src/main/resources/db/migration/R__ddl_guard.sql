@@ -11,6 +11,7 @@
 -- Custodian's objects:
 --   * the schema Flyway migrates, ${flyway:defaultSchema}, and the tables of it that
 --     custodian_ddl_guard.guarded_tables() names;
+--   * the tables adopted from other applications (custodian adopt, docs/adopting.md);
 --   * what belongs to those tables: columns, indexes, constraints, triggers, column defaults,
 --     identity sequences, rules;
 --   * the functions of that schema named custodian_*, and the guard's own schema.
@@ -60,8 +61,27 @@ BEGIN
     CREATE OR REPLACE FUNCTION custodian_ddl_guard.guarded_tables() RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
         SELECT ARRAY['users', 'user_changes', 'api_tokens', 'api_token_revocations', 'erasures', 'scheduled_runs',
-                     'jobs', '${flyway:table}']
+                     'jobs', '${flyway:table}', 'adopted_tables', 'changes']
     $fn$;
+
+    -- The tables adopted from other applications, wherever they live, as custodian.adopted_tables
+    -- lists them. With its owner's (a superuser's) rights: the guard runs with the rights of
+    -- whoever issues DDL, who need not be able to read the registry.
+    CREATE OR REPLACE FUNCTION custodian_ddl_guard.adopted_tables() RETURNS oid[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+    DECLARE
+        adopted oid[];
+    BEGIN
+        IF to_regclass('custodian.adopted_tables') IS NULL THEN
+            RETURN '{}';
+        END IF;
+        EXECUTE 'SELECT coalesce(array_agg(c.oid), ''{}'')
+                   FROM custodian.adopted_tables AS a
+                   JOIN pg_catalog.pg_namespace AS n ON n.nspname = a.table_schema
+                   JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relname = a.table_name'
+           INTO adopted;
+        RETURN adopted;
+    END $fn$;
 
     -- Whether the transaction confirmed a change of Custodian's schema. Only exactly 'on' does;
     -- unset reads as NULL, and a setting a finished transaction set locally reads as ''.
@@ -86,6 +106,8 @@ BEGIN
         ), guarded_table AS (
             SELECT c.oid FROM pg_catalog.pg_class AS c JOIN home ON c.relnamespace = home.oid
              WHERE c.relname = ANY (custodian_ddl_guard.guarded_tables())
+            UNION
+            SELECT unnest(custodian_ddl_guard.adopted_tables())
         )
         SELECT coalesce(array_agg(DISTINCT o.classid::oid || ':' || o.objid), '{}')
           FROM (SELECT 'pg_catalog.pg_namespace'::regclass, home.oid FROM home

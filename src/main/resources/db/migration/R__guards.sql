@@ -96,12 +96,15 @@ COMMENT ON FUNCTION custodian_lost_paths(jsonb, jsonb, text) IS
 -- "/data/tags/2"]). A lost path is named when it equals a pointer or lies below one ("" names
 -- the whole document). Arrays are compared by position, so removing an element shows as the
 -- loss of the array's last index: the lost indices of an array that was an array in old_data
--- (the document at /data before the write) are named as long as no more of them are lost than
+-- (the document at path "at" before the write: /data for users, "" for the documents of an
+-- adopted table's row, R__tables_adopted.sql) are named as long as no more of them are lost than
 -- elements of that array were named. Linear in the paths: the named pointers become the keys
 -- of one jsonb object, and each ancestor of a lost path is looked up there (a binary search),
 -- never compared with each pointer in turn. Keeps the order of lost.
 DROP FUNCTION IF EXISTS custodian_unnamed_paths(text[], text);
-CREATE OR REPLACE FUNCTION custodian_unnamed_paths(lost text[], removing text, old_data jsonb) RETURNS text[]
+DROP FUNCTION IF EXISTS custodian_unnamed_paths(text[], text, jsonb);
+CREATE OR REPLACE FUNCTION custodian_unnamed_paths(lost text[], removing text, old_data jsonb,
+                                                   at text DEFAULT '/data') RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
     named jsonb;
@@ -134,14 +137,14 @@ BEGIN
                         WHERE keyed.names ? array_to_string((string_to_array(l.path, '/'))[1:depth], '/'))),
         -- Every lost index of an array counts, named or not: naming one element lets one go.
         shortened AS (
-            SELECT substring(l.path FROM '^(/data/.*)/(?:0|[1-9][0-9]*)$') AS parent, count(*) AS lost_elements
+            SELECT substring(l.path FROM '^(.*)/(?:0|[1-9][0-9]*)$') AS parent, count(*) AS lost_elements
               FROM unnest(lost) AS l(path)
              GROUP BY 1),
         removed AS (
             SELECT s.parent
               FROM shortened s
-             WHERE s.parent IS NOT NULL
-               AND jsonb_typeof(old_data #> custodian_pointer_keys(substr(s.parent, 6))) = 'array'
+             WHERE starts_with(s.parent, at || '/')
+               AND jsonb_typeof(old_data #> custodian_pointer_keys(substr(s.parent, length(at) + 1))) = 'array'
                AND s.lost_elements <= (SELECT count(*) FROM pointers p WHERE p.parent = s.parent))
         SELECT u.path FROM unnamed u
          WHERE u.parent IS NULL OR u.parent NOT IN (SELECT parent FROM removed)
@@ -157,11 +160,12 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
      WHERE n > 1
 $$;
 
--- Refuses an UPDATE of row_id that would remove the given paths (none: nothing to refuse).
--- One place for the key-loss guard's error: SQLSTATE CU001, a message naming the row and the
--- paths, a DETAIL in JSON for programs, and the statement that confirms in the HINT.
-CREATE OR REPLACE FUNCTION custodian_refuse_key_loss(table_schema text, table_name text, row_id bigint,
-                                                     lost text[]) RETURNS void
+-- Refuses an UPDATE of the row under row_key that would remove the given paths (none: nothing
+-- to refuse). One place for the key-loss guard's error: SQLSTATE CU001, a message naming the
+-- row and the paths, a DETAIL in JSON for programs (the row's key under key_field: userId for
+-- users, key for an adopted table), and the statement that confirms in the HINT.
+CREATE OR REPLACE FUNCTION custodian_refuse_key_loss(table_schema text, table_name text, row_key jsonb,
+                                                     lost text[], key_field text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     -- A message and an error detail have to stay readable: the first 20 paths, then a count.
@@ -173,14 +177,24 @@ BEGIN
     END IF;
     RAISE EXCEPTION USING
         ERRCODE = 'CU001',
-        MESSAGE = format('%s row %s: this UPDATE would remove %s%s', table_name, row_id,
+        MESSAGE = format('%s row %s: this UPDATE would remove %s%s', table_name, row_key #>> '{}',
                          array_to_string(shown, ', '),
                          CASE WHEN more > 0 THEN format(' and %s more', more) ELSE '' END),
         -- Machine-readable for clients: the service turns it into a 409 naming the paths.
-        DETAIL = json_build_object('table', table_name, 'userId', row_id, 'lost', shown, 'more', more)::text,
+        DETAIL = json_build_object('table', table_name, key_field, row_key, 'lost', shown, 'more', more)::text,
         HINT = 'If the removal is intended, run SET LOCAL custodian.allow_removal = ''on'' in the same transaction first.',
         SCHEMA = table_schema,
         TABLE = table_name;
+END $$;
+
+-- The key-loss guard's error for a users row, whose DETAIL names it as userId.
+CREATE OR REPLACE FUNCTION custodian_refuse_key_loss(table_schema text, table_name text, row_id bigint,
+                                                     lost text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(lost) > 0 THEN
+        PERFORM custodian_refuse_key_loss(table_schema, table_name, to_jsonb(row_id), lost, 'userId');
+    END IF;
 END $$;
 
 -- The number of rows the transaction confirmed with SET LOCAL custodian.allow_rows = '<n>':

@@ -72,6 +72,18 @@ public final class TestDatabase {
         return new DatabaseUrl(at.urlFor(createDatabase(at)), at.user(), at.password());
     }
 
+    /**
+     * A new database that Custodian never migrated, as another application's own: a pool over it
+     * whose sessions search what an application's do (public), closed when the JVM exits.
+     */
+    public static synchronized DataSource application() {
+        Server at = server();
+        String jdbcUrl = at.urlFor(createDatabase(at));
+        HikariDataSource pool = pool(jdbcUrl, new DatabaseUrl(jdbcUrl, at.user(), at.password()));
+        Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
+        return pool;
+    }
+
     private static String createDatabase(Server at) {
         String name = "custodian_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = at.connect("postgres"); var statement = admin.createStatement()) {
