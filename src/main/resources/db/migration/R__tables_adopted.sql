@@ -31,9 +31,13 @@ LANGUAGE plpgsql AS $$
 DECLARE
     next_version bigint;
 BEGIN
+    -- The arguments carry the caller's collation: TG_TABLE_NAME is a name, collated "C", and a
+    -- comparison in "C" cannot use the key's index (collated as the database is), so every
+    -- write scanned the whole history (measured: 7 ms a write at 10,000 entries, growing).
     SELECT coalesce(max(c.version), 0) + 1 INTO next_version
       FROM custodian.changes AS c
-     WHERE c.table_name = custodian_adopted_append.table_name AND c.row_key = custodian_adopted_append.row_key;
+     WHERE c.table_name = custodian_adopted_append.table_name COLLATE "default"
+       AND c.row_key = custodian_adopted_append.row_key COLLATE "default";
     INSERT INTO custodian.changes (table_name, row_key, version, at, actor, request_id, source, op, changes, undo,
                                    snapshot, claimed_actor)
     VALUES (table_name, row_key, next_version, now(), custodian_change_actor(),
@@ -233,7 +237,8 @@ BEGIN
                                        snapshot, claimed_actor)
         SELECT $1, r.state ->> $2,
                coalesce((SELECT max(c.version) FROM custodian.changes AS c
-                          WHERE c.table_name = $1 AND c.row_key = r.state ->> $2), 0) + 1,
+                          WHERE c.table_name = $1 COLLATE "default"
+                            AND c.row_key = r.state ->> $2 COLLATE "default"), 0) + 1,
                now(), custodian_change_actor(), nullif(current_setting('custodian.request_id', true), ''),
                custodian_change_source(), 'adopt', jsonb_build_array(custodian_history_replace('', r.state)), '[]',
                r.state, custodian_change_claimed_actor()
