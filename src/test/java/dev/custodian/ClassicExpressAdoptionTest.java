@@ -49,6 +49,8 @@ class ClassicExpressAdoptionTest {
     void theClassicAppsBugsMeetTheGuardsAndItsWritesAreInHistory() throws Exception {
         assumeTrue(ClassicExpressApp.nodeAndNpmPresent(), "node and npm are not installed: the classic application"
                 + " (../shared/peers/classic-express) cannot run here");
+        assumeTrue(ClassicExpressApp.peer().isPresent(), "shared/peers/classic-express is in no folder above the"
+                + " project or the repository it was cloned from: set CUSTODIAN_CLASSIC_EXPRESS_DIR to run this test");
         ClassicExpressApp.install(folder);
         Path postgresLog = postgresDir.resolve("postgres.log");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir.resolve("data"))

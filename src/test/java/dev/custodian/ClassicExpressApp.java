@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -53,20 +54,45 @@ final class ClassicExpressApp implements AutoCloseable {
         });
     }
 
-    /** The peer's folder: ../shared/peers/classic-express from the project, or from a folder above it (a worktree). */
-    static Path peer() {
-        for (Path at = Path.of("").toAbsolutePath().getParent(); at != null; at = at.getParent()) {
-            if (Files.isRegularFile(at.resolve(PEER).resolve("server.js"))) {
-                return at.resolve(PEER);
-            }
+    /**
+     * The peer's folder: the one {@code CUSTODIAN_CLASSIC_EXPRESS_DIR} names, else
+     * shared/peers/classic-express in a folder above the project, or above the repository it was
+     * cloned from (CI tests a clean clone, which may sit anywhere); empty when none has it.
+     */
+    static Optional<Path> peer() {
+        String named = System.getenv("CUSTODIAN_CLASSIC_EXPRESS_DIR");
+        if (named != null && !named.isBlank()) {
+            return Optional.of(Path.of(named));
         }
-        throw new IllegalStateException("the peer application " + PEER + " is not in a folder above "
-                + Path.of("").toAbsolutePath());
+        return Stream.concat(Stream.of(Path.of("").toAbsolutePath()), clonedFrom().stream())
+                .flatMap(start -> Stream.iterate(start.getParent(), at -> at != null, Path::getParent))
+                .map(at -> at.resolve(PEER))
+                .filter(at -> Files.isRegularFile(at.resolve("server.js")))
+                .findFirst();
+    }
+
+    /** The local repository this checkout was cloned from, if it was cloned from a folder. */
+    private static Optional<Path> clonedFrom() {
+        try {
+            Process git = new ProcessBuilder("git", "config", "--get", "remote.origin.url")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String origin = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!git.waitFor(10, TimeUnit.SECONDS) || git.exitValue() != 0 || origin.isEmpty()) {
+                return Optional.empty();
+            }
+            Path folder = Path.of(origin.startsWith("file://") ? URI.create(origin).getPath() : origin);
+            return Files.isDirectory(folder) ? Optional.of(folder.toAbsolutePath()) : Optional.empty();
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** Copies the peer into {@code folder} file by file, unchanged, and runs {@code npm install} there. */
     static void install(Path folder) throws IOException, InterruptedException {
-        try (Stream<Path> files = Files.list(peer())) {
+        try (Stream<Path> files = Files.list(peer().orElseThrow())) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 Files.copy(file, folder.resolve(file.getFileName()));
             }

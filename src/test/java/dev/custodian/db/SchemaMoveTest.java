@@ -164,7 +164,7 @@ class SchemaMoveTest {
         assertThat(read.json().get("name").asText()).isEqualTo("Kept Again");
         assertThat(read.json().get("version").asLong()).isEqualTo(3);
         assertThat(server.get(kept + "/history").json().get("items").size()).isEqualTo(3);
-        assertThat(server.get("/users/" + written.erased()).status()).isEqualTo(404);
+        assertThat(server.get("/users/" + written.erased()).status()).isEqualTo(410);
         assertThat(server.get("/users/" + written.erased() + "/history").body()).doesNotContain("+14155550102");
 
         HttpResponse patched = server.request("PATCH", kept).token(written.writeToken())

@@ -198,7 +198,10 @@ public final class TestDatabase {
         at.user().ifPresent(config::setUsername);
         at.password().ifPresent(config::setPassword);
         config.setMaximumPoolSize(20);
+        // Each database's pool lives until the JVM exits, so idle sessions are let go soon (Hikari's
+        // shortest idle timeout): the suite's many databases share one server's connection limit.
         config.setMinimumIdle(0);
+        config.setIdleTimeout(10_000);
         return new HikariDataSource(config);
     }
 
@@ -217,7 +220,8 @@ public final class TestDatabase {
 
     private static Server embedded() {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            // Room for the suite's servers and pools at once; PostgreSQL's default is 100.
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres)));
             return new Server(postgres.getJdbcUrl("postgres", "postgres"), Optional.of("postgres"), Optional.empty());
         } catch (IOException e) {
