@@ -9,6 +9,7 @@ import dev.custodian.testing.TestDatabase;
 import dev.custodian.testing.TestSql;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -244,6 +245,34 @@ class AdoptCommandTest {
         assertThat(TestSql.rows(app, "SELECT table_name, key_type FROM custodian.adopted_tables ORDER BY table_name"))
                 .extracting(row -> row.get("table_name") + ":" + row.get("key_type"))
                 .containsExactly("Tokens:uuid", "big:bigint", "named:text");
+    }
+
+    @Test
+    void aWriteFindsItsRowsLastVersionThroughTheHistorysIndexNotByReadingAllOfIt() throws Exception {
+        sql(ACCOUNTS);
+        sql("INSERT INTO \"Accounts\" (name, data) SELECT 'User ' || n, jsonb_build_object('phone', n::text)"
+                + " FROM generate_series(1, 5000) AS n");
+        assertThat(adopt("--table", "Accounts", "--key", "id").exit()).isZero();
+        sql("ANALYZE custodian.changes");
+
+        // A lookup that cannot use the index reads the whole history on every write, and costs
+        // more as history grows (it did once: the trigger's table name compared in collation "C").
+        try (Connection connection = app.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.executeUpdate("UPDATE \"Accounts\" SET data = data || '{\"phone\": \"+9\"}' WHERE id = 2");
+            statement.executeUpdate("UPDATE \"Accounts\" SET data = data || '{\"phone\": \"+8\"}' WHERE id = 2");
+            try (ResultSet scans = statement.executeQuery(
+                    "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = 'custodian.changes'::regclass")) {
+                assertThat(scans.next()).isTrue();
+                assertThat(scans.getLong(1)).as("whole reads of custodian.changes by two writes").isZero();
+            }
+            try (ResultSet versions = statement.executeQuery(
+                    "SELECT max(version) FROM custodian.changes WHERE table_name = 'Accounts' AND row_key = '2'")) {
+                assertThat(versions.next()).isTrue();
+                assertThat(versions.getLong(1)).isEqualTo(3);
+            }
+            connection.rollback();
+        }
     }
 
     @Test
