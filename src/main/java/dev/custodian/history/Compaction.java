@@ -101,7 +101,7 @@ final class Compaction {
         var boundaries = new ArrayList<Long>();
         var states = new ArrayList<String>();
         for (Candidate candidate : batch) {
-            Optional<PastStates.PastState> state = past.at(connection, candidate.userId(), candidate.boundary());
+            Optional<PastStates.PastState> state = past.at(connection, Long.toString(candidate.userId()), candidate.boundary());
             if (state.isEmpty()) {
                 // A gap in this user's history (entries removed by hand): nothing to rebuild the boundary from.
                 log.warn("history of user {} cannot be rebuilt at version {}; not compacted",

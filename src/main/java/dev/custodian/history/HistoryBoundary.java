@@ -3,12 +3,13 @@ package dev.custodian.history;
 import dev.custodian.http.ApiException;
 import dev.custodian.http.Json;
 import dev.custodian.http.ProblemType;
+import dev.custodian.tracked.TrackedTable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Where a user's history starts after compaction ({@code CUSTODIAN_HISTORY_KEEP}): the oldest
+ * Where a row's history starts after compaction ({@code CUSTODIAN_HISTORY_KEEP}): the oldest
  * version kept, which holds the state as a snapshot, and its time. Versions and times before it
  * were compacted away and answer 410 Gone. Immutable.
  *
@@ -26,8 +27,8 @@ record HistoryBoundary(long version, String at) {
     }
 
     /** 410 naming what was asked ({@code what}: "version 3", "2025-01-01T00:00:00Z") and the boundary. */
-    ApiException gone(long userId, String what) {
-        return new ApiException(ProblemType.HISTORY_COMPACTED, "the history of user " + userId + " before version "
+    ApiException gone(TrackedTable table, String key, String what) {
+        return new ApiException(ProblemType.HISTORY_COMPACTED, "the history of " + table.noun() + " " + key + " before version "
                 + version + " (" + at + ") was compacted, so " + what + " can no longer be read, reverted to or"
                 + " undone; the oldest version kept is " + version,
                 List.of(), Map.of("boundary", Json.MAPPER.createObjectNode().put("version", version).put("at", at)));

@@ -2,6 +2,7 @@ package dev.custodian.history;
 
 import dev.custodian.db.Transactions;
 import dev.custodian.schedule.ScheduledTask;
+import dev.custodian.tracked.TrackedTable;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public final class HistoryRetention {
         this.keep = keep;
         this.every = every;
         this.clock = clock;
-        this.compaction = new Compaction(transactions, new PastStates(new HistoryStore()));
+        this.compaction = new Compaction(transactions, new PastStates(new HistoryStore(TrackedTable.USERS)));
     }
 
     /** Starts with the server and stops when it stops; does nothing when history is kept whole. */

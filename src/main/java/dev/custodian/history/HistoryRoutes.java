@@ -13,8 +13,7 @@ import dev.custodian.http.RequestIds;
 import dev.custodian.jobs.JobRoutes;
 import dev.custodian.jobs.Jobs;
 import dev.custodian.jobs.PlannedJob;
-import dev.custodian.tracked.TrackedTable;
-import dev.custodian.tracked.TrackedWrites;
+import dev.custodian.tracked.Row;
 import dev.custodian.tracked.WriteRequest;
 import dev.custodian.tracked.Written;
 import io.javalin.Javalin;
@@ -25,44 +24,81 @@ import java.util.List;
  * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read), {@code POST
  * /users/{id}/revert} (write), {@code POST /admin/rollback}, which runs as a job when it is large
  * ({@link Jobs}), and {@code GET /admin/history/stats} (admin). Past versions of a user are read
- * through {@code GET /users/{id}}, answered by {@link PastVersions}. Thread-safe.
+ * through {@code GET /users/{id}}, answered by {@link PastVersions}. The rows of an adopted table
+ * have the same through {@code /tables/{table}/rows/{key}} (read: the row now or as it was, its
+ * history; write: revert), served by the same code as users'. Thread-safe.
  */
 public final class HistoryRoutes {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 500;
 
     private final Transactions transactions;
-    private final HistoryStore store = new HistoryStore();
+    private final TableHistories tables;
+    private final PastVersions past;
     private final RecentChanges recent = new RecentChanges();
     private final HistoryStats stats = new HistoryStats();
-    private final Reverts reverts;
     private final RollbackJobs rollbacks;
     private final Jobs jobs;
 
     public HistoryRoutes(Transactions transactions, Jobs jobs) {
         this.transactions = transactions;
         this.jobs = jobs;
-        TrackedWrites writes = new TrackedWrites(transactions, TrackedTable.USERS);
-        this.reverts = new Reverts(writes, store, new PastStates(store));
-        this.rollbacks = new RollbackJobs(new Rollbacks(transactions, store, writes));
+        this.tables = new TableHistories(transactions);
+        this.past = new PastVersions(transactions);
+        this.rollbacks = new RollbackJobs(tables);
     }
 
     public void register(Javalin app) {
-        app.get("/users/{id}/history", this::history, Role.READ);
+        app.get("/users/{id}/history", ctx -> history(ctx, tables.users(), userKey(ctx)), Role.READ);
         app.get("/changes", this::changes, Role.READ);
-        app.post("/users/{id}/revert", this::revert, Role.WRITE);
+        app.post("/users/{id}/revert", ctx -> revert(ctx, tables.users(), userKey(ctx)), Role.WRITE);
         app.post("/admin/rollback", this::rollback, Role.ADMIN);
         app.get("/admin/history/stats", this::stats, Role.ADMIN);
+        app.get("/tables/{table}/rows/{key}", ctx -> row(ctx, tables.adopted(ctx.pathParam("table"))), Role.READ);
+        app.get("/tables/{table}/rows/{key}/history", ctx -> {
+            TableHistory table = tables.adopted(ctx.pathParam("table"));
+            history(ctx, table, rowKey(ctx, table));
+        }, Role.READ);
+        app.post("/tables/{table}/rows/{key}/revert", ctx -> {
+            TableHistory table = tables.adopted(ctx.pathParam("table"));
+            revert(ctx, table, rowKey(ctx, table));
+        }, Role.WRITE);
     }
 
-    private void history(Context ctx) {
-        long id = Params.id(ctx, "user");
+    private static String userKey(Context ctx) {
+        return Long.toString(Params.id(ctx, "user"));
+    }
+
+    private static String rowKey(Context ctx, TableHistory table) {
+        return table.key(ctx.pathParam("key"), ctx.path());
+    }
+
+    /** An adopted row as it is (ETag: its version), or as it was ({@code ?version=N}, {@code ?asOf=}). */
+    private void row(Context ctx, TableHistory table) {
+        String key = rowKey(ctx, table);
+        if (PastVersions.requested(ctx)) {
+            past.read(ctx, table, key);
+            return;
+        }
+        Row row = transactions.autocommit(connection -> {
+            table.erasures.refuseIfErased(connection, key);
+            return table.writes.read(connection, key);
+        });
+        if (!row.live()) {
+            throw ApiException.notFound(table.table.noun() + " " + key
+                    + (row.known() ? " was deleted; its history has it" : " does not exist and never did"));
+        }
+        Preconditions.etag(ctx, row.version());
+        ctx.contentType(Bodies.JSON).result(row.representation());
+    }
+
+    private void history(Context ctx, TableHistory table, String key) {
         int limit = Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         long before = Params.positive(ctx, "before", "a version number").orElse(Long.MAX_VALUE);
         List<HistoryStore.Entry> page = transactions.autocommit(connection -> {
-            var entries = store.page(connection, id, before, limit + 1);
-            if (entries.isEmpty() && !store.known(connection, id)) {
-                throw ApiException.notFound("user " + id + " does not exist and never did");
+            var entries = table.store.page(connection, key, before, limit + 1);
+            if (entries.isEmpty() && !table.store.known(connection, key)) {
+                throw ApiException.notFound(table.table.noun() + " " + key + " does not exist and never did");
             }
             return entries;
         });
@@ -80,11 +116,11 @@ public final class HistoryRoutes {
         ctx.contentType(Bodies.JSON).result(transactions.autocommit(stats::render));
     }
 
-    private void revert(Context ctx) {
+    private void revert(Context ctx, TableHistory table, String key) {
         WriteContext context = WriteContext.of(AccessControl.tokenOf(ctx).actor(), RequestIds.of(ctx))
                 .withOp("revert").allowingRemoval();
         WriteRequest write = new WriteRequest(context, Preconditions.ifMatch(ctx), Preconditions.dryRun(ctx));
-        Written outcome = reverts.revert(RevertRequest.parse(Params.id(ctx, "user"), Bodies.jsonObject(ctx), write));
+        Written outcome = table.reverts.revert(RevertRequest.parse(key, Bodies.jsonObject(ctx), write));
         if (write.dryRun()) {
             ctx.contentType(Bodies.JSON).result(outcome.dryRunReport());
         } else if (outcome.live()) {

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * A validated {@code POST /users/{id}/revert}: exactly one of {@code toVersion} (make that
+ * A validated {@code POST /users/{id}/revert} or {@code POST /tables/{table}/rows/{key}/revert}: exactly one of {@code toVersion} (make that
  * version's state current again) or {@code undoVersion} (undo that one change), with the
  * request's write conditions (context, If-Match, dry run).
  */
-record RevertRequest(long userId, OptionalLong toVersion, OptionalLong undoVersion, WriteRequest write) {
+record RevertRequest(String key, OptionalLong toVersion, OptionalLong undoVersion, WriteRequest write) {
 
-    static RevertRequest parse(long userId, JsonNode body, WriteRequest write) {
+    static RevertRequest parse(String key, JsonNode body, WriteRequest write) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!name.equals("toVersion") && !name.equals("undoVersion")) {
@@ -29,7 +29,7 @@ record RevertRequest(long userId, OptionalLong toVersion, OptionalLong undoVersi
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        return new RevertRequest(userId, to, undo, write);
+        return new RevertRequest(key, to, undo, write);
     }
 
     private static OptionalLong version(JsonNode body, String name, List<ApiException.FieldError> errors) {

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Revert one user: make a past version current again, or undo one change. The write pipeline
- * locks the user's row (live, deleted or gone), this computes the state from history, and the
- * pipeline writes it, recorded by the database as op {@code revert}. Thread-safe.
+ * Revert one row of a tracked table: make a past version current again, or undo one change. The
+ * write pipeline locks the row (live, deleted or gone), this computes the state from history,
+ * and the pipeline writes it, recorded by the database as op {@code revert}. Thread-safe.
  */
 final class Reverts {
     private final TrackedWrites writes;
@@ -32,48 +32,53 @@ final class Reverts {
     }
 
     Written revert(RevertRequest request) {
-        long id = request.userId();
-        return writes.restoreState(request.write(), Long.toString(id), (current, connection) -> {
+        String key = request.key();
+        return writes.restoreState(request.write(), key, (current, connection) -> {
             JsonNode target = request.toVersion().isPresent()
-                    ? stateAt(connection, id, request.toVersion().getAsLong())
-                    : undone(connection, id, current, request.undoVersion().getAsLong());
-            return States.checked(id, target);
+                    ? stateAt(connection, key, request.toVersion().getAsLong())
+                    : undone(connection, key, current, request.undoVersion().getAsLong());
+            return States.checked(store.table(), key, target);
         });
     }
 
-    private JsonNode stateAt(Connection connection, long id, long version) throws SQLException {
-        return past.kept(connection, id, version)
-                .orElseThrow(() -> ApiException.validation("/toVersion", "user " + id + " has no version " + version))
+    private JsonNode stateAt(Connection connection, String key, long version) throws SQLException {
+        return past.kept(connection, key, version)
+                .orElseThrow(() -> ApiException.validation("/toVersion", row(key) + " has no version " + version))
                 .state();
     }
 
-    private JsonNode undone(Connection connection, long id, Row current, long version) throws SQLException {
-        List<UndoPlan.Step> steps = store.undoOne(connection, id, version);
+    private JsonNode undone(Connection connection, String key, Row current, long version) throws SQLException {
+        List<UndoPlan.Step> steps = store.undoOne(connection, key, version);
         if (steps.isEmpty() || steps.get(steps.size() - 1).version() != version) {
-            past.refuseIfCompacted(connection, id, version);
-            throw ApiException.validation("/undoVersion", "user " + id + " has no version " + version);
+            past.refuseIfCompacted(connection, key, version);
+            throw ApiException.validation("/undoVersion", row(key) + " has no version " + version);
         }
         UndoPlan.Outcome outcome;
         try {
             outcome = UndoPlan.apply(current.state(), steps);
         } catch (PatchException e) {
-            throw new ApiException(ProblemType.REVERT_CONFLICT, "change " + version + " of user " + id
+            throw new ApiException(ProblemType.REVERT_CONFLICT, "change " + version + " of " + row(key)
                     + " no longer applies to its current state: " + e.getMessage() + "; nothing was changed");
         }
         if (!outcome.conflicts().isEmpty()) {
-            throw conflict(id, version, outcome.conflicts());
+            throw conflict(key, version, outcome.conflicts());
         }
         return outcome.after();
     }
 
-    private static ApiException conflict(long id, long version, List<UndoPlan.Conflict> conflicts) {
+    /** The row as messages name it: "user 7", "Accounts row 7". */
+    private String row(String key) {
+        return store.table().noun() + " " + key;
+    }
+
+    private ApiException conflict(String key, long version, List<UndoPlan.Conflict> conflicts) {
         ArrayNode listed = Json.MAPPER.createArrayNode();
         for (UndoPlan.Conflict conflict : conflicts) {
             ObjectNode item = listed.addObject().put("path", conflict.path().toString());
             conflict.changedIn().forEach(item.putArray("changedIn")::add);
         }
         String paths = String.join(", ", conflicts.stream().map(c -> c.path().toString()).toList());
-        return new ApiException(ProblemType.REVERT_CONFLICT, "cannot undo change " + version + " of user " + id
+        return new ApiException(ProblemType.REVERT_CONFLICT, "cannot undo change " + version + " of " + row(key)
                 + ": later changes touched " + paths + "; nothing was changed. Undo those first, or revert to a version",
                 List.of(), Map.of("conflicts", listed));
     }

@@ -6,32 +6,34 @@ import dev.custodian.http.Json;
 import dev.custodian.jobs.JobKind;
 import dev.custodian.jobs.JobRequest;
 import dev.custodian.jobs.PlannedJob;
-import dev.custodian.tracked.TrackedTable;
-import dev.custodian.tracked.TrackedWrites;
 import java.util.List;
 
 /**
  * A rollback made ready to run as a job, the same for {@code POST /admin/rollback} and the
- * {@code rollback} command: the body checked, the users it goes through found, and the work that
- * rolls them back. Thread-safe.
+ * {@code rollback} command: the body checked, the table it names found (users when it names
+ * none), the rows it goes through found, and the work that rolls them back. Thread-safe.
  */
 public final class RollbackJobs {
-    private final Rollbacks rollbacks;
+    private final TableHistories tables;
 
     public RollbackJobs(Transactions transactions) {
-        this(new Rollbacks(transactions, new HistoryStore(), new TrackedWrites(transactions, TrackedTable.USERS)));
+        this(new TableHistories(transactions));
     }
 
-    RollbackJobs(Rollbacks rollbacks) {
-        this.rollbacks = rollbacks;
+    RollbackJobs(TableHistories tables) {
+        this.tables = tables;
     }
 
-    /** The rollback the body asks for ({@code dryRun} also when the query says so); 422 naming each invalid field. */
+    /**
+     * The rollback the body asks for ({@code dryRun} also when the query says so); 422 naming
+     * each invalid field, 404 for a table that is not adopted.
+     */
     public PlannedJob plan(JsonNode body, boolean dryRun, String actor, String requestId) {
         RollbackRequest request = RollbackRequest.parse(body, dryRun);
-        List<Long> users = rollbacks.usersOf(request);
-        var job = new JobRequest(JobKind.ROLLBACK, actor, requestId, request.toJson(), users.size());
+        Rollbacks rollbacks = (request.table() == null ? tables.users() : tables.adopted(request.table())).rollbacks;
+        List<String> keys = rollbacks.keysOf(request);
+        var job = new JobRequest(JobKind.ROLLBACK, actor, requestId, request.toJson(), keys.size());
         return new PlannedJob(job, progress ->
-                Json.MAPPER.valueToTree(rollbacks.rollBack(request, users, actor, requestId, progress)));
+                Json.MAPPER.valueToTree(rollbacks.rollBack(request, keys, actor, requestId, progress)));
     }
 }

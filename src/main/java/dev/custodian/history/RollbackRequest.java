@@ -10,25 +10,30 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A validated {@code POST /admin/rollback}: undo every change made in {@code [from, to)},
+ * A validated {@code POST /admin/rollback}: undo every change made in {@code [from, to)} to the
+ * rows of one table ({@code table}: an adopted table by name; null: Custodian's users),
  * optionally only those of one actor and/or one source. Null filters match everything.
  */
-record RollbackRequest(Instant from, Instant to, String actor, String source, boolean dryRun) {
+record RollbackRequest(String table, Instant from, Instant to, String actor, String source, boolean dryRun) {
     /** The values of {@code source} in history: writes through the service, and all others. */
     static final Set<String> SOURCES = Set.of("api", "sql");
-    private static final Set<String> FIELDS = Set.of("from", "to", "actor", "source", "dryRun");
+    private static final Set<String> FIELDS = Set.of("table", "from", "to", "actor", "source", "dryRun");
 
     static RollbackRequest parse(JsonNode body, boolean dryRunQuery) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
-                errors.add(new ApiException.FieldError("/" + name, "unknown field; expected from, to, actor, source, dryRun"));
+                errors.add(new ApiException.FieldError("/" + name, "unknown field; expected table, from, to, actor, source, dryRun"));
             }
         });
         Instant from = time(body, "from", errors);
         Instant to = time(body, "to", errors);
         if (from != null && to != null && !from.isBefore(to)) {
             errors.add(new ApiException.FieldError("/to", "must be later than from"));
+        }
+        String table = text(body, "table", errors);
+        if (table != null && table.isEmpty()) {
+            errors.add(new ApiException.FieldError("/table", "must name an adopted table; leave it out to roll back users"));
         }
         String actor = text(body, "actor", errors);
         if (actor != null && actor.isEmpty()) {
@@ -45,12 +50,15 @@ record RollbackRequest(Instant from, Instant to, String actor, String source, bo
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        return new RollbackRequest(from, to, actor, source, dryRunQuery || dryRun != null && dryRun.asBoolean());
+        return new RollbackRequest(table, from, to, actor, source, dryRunQuery || dryRun != null && dryRun.asBoolean());
     }
 
     /** The request as its body would state it, kept with the job that runs it. */
     ObjectNode toJson() {
         ObjectNode node = Json.MAPPER.createObjectNode();
+        if (table != null) {
+            node.put("table", table);
+        }
         node.put("from", from.toString());
         node.put("to", to.toString());
         node.put("actor", actor);

@@ -32,12 +32,13 @@ public final class ErasureRegister {
     public ErasureRegister(TrackedTable table) {
         this.table = table;
         String cast = "::" + table.keyType();
-        historyExtent = "SELECT count(*), custodian_time(min(h.at)) FROM %s h WHERE h.%s = ?%s"
-                .formatted(table.history(), table.historyKey(), cast);
+        TrackedTable.History history = table.history();
+        historyExtent = "SELECT count(*), custodian_time(min(h.at)) FROM %s h WHERE %s"
+                .formatted(history.relation(), history.match("h"));
         eraseHistory = """
                 UPDATE %s h SET changes = custodian_erased_ops(h.changes), undo = custodian_erased_ops(h.undo), snapshot = NULL
-                 WHERE h.%s = ?%s
-                """.formatted(table.history(), table.historyKey(), cast);
+                 WHERE %s
+                """.formatted(history.relation(), history.match("h"));
         // The erasure's own entry for a key without a row (hard-deleted before): the row's delete
         // records it otherwise.
         marker = """

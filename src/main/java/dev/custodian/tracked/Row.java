@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 /**
  * A tracked row as a write found it, locked: its version, its state (a JSON null when it has no
  * row, for example after a hard delete: the version is then the last one history recorded) and
- * its API representation (null unless the row is live). Immutable by convention.
+ * its API representation (null unless the row is live: it exists and is not soft-deleted). Immutable by convention.
  */
 public record Row(String key, long version, JsonNode state, String representation) {
 
@@ -19,9 +19,9 @@ public record Row(String key, long version, JsonNode state, String representatio
         return !state.isNull();
     }
 
-    /** Whether the row exists and is not soft-deleted. */
+    /** Whether the row exists and is not soft-deleted: whether it has a representation. */
     public boolean live() {
-        return exists() && !state.path("deleted").asBoolean();
+        return representation != null;
     }
 
     /** Whether anything about this key was ever recorded or stored. */

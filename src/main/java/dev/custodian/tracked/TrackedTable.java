@@ -3,38 +3,60 @@ package dev.custodian.tracked;
 import java.util.List;
 
 /**
- * What the write pipeline needs to know of a tracked table: its name and key, the columns a
- * write sets (fields, and documents whose keys the guard and the diff look inside), the
- * soft-delete column, the database functions that render a row for the API and as the state
- * history records, and the history table. Immutable.
+ * What the write pipeline and history need to know of a tracked table: its name and key, the
+ * columns a write sets (fields, and documents whose keys the guard and the diff look inside),
+ * where a row's version comes from, whether the table soft-deletes, the SQL that renders a row
+ * for the API and as the state history records, and where its history is. Custodian's own users
+ * ({@link #USERS}) and every adopted table are described by one of these, so one pipeline serves
+ * them all. Immutable.
  *
  * <p>A row's <em>state</em> is the JSON object history describes: one member per column, plus
  * {@code "deleted"} (a boolean) when the table soft-deletes; a JSON null when there is no row.
+ * For an adopted table the state is the row itself ({@code to_jsonb}), written back with
+ * {@code jsonb_populate_record}, and its version is the number of its recorded changes.
  *
- * @param name           the table
- * @param noun           what a row is called in messages ("user")
- * @param key            the key column; keys are passed as text and cast to {@code keyType}
+ * @param name           the table's name: in messages, in the erasure register and in {@code /tables/{table}}
+ * @param relation       the table in SQL, schema-qualified and quoted where it needs to be
+ * @param noun           what a row is called in messages ("user", "Accounts row")
+ * @param key            the key column in SQL; keys are passed as text and cast to {@code keyType}
  * @param keyType        the SQL type of the key
- * @param columns        the columns a write sets, in order
- * @param softDelete     the timestamp column set when a row is deleted, kept while deleted
- * @param created        the creation-time column, restored from history when a row comes back
- * @param representation the SQL function rendering a row as API JSON text
+ * @param columns        the columns a write sets besides the key, in order
+ * @param versioned      whether the table has a {@code version} column (else history counts the versions)
+ * @param softDelete     the timestamp column set when a row is deleted, kept while deleted; null: rows are deleted
+ * @param created        the creation-time column, restored from history when a row comes back; null when none
+ * @param representation the SQL function rendering a row as API JSON
  * @param state          the SQL function rendering a row as its history state (jsonb)
- * @param history        the history table, keyed by {@code historyKey} and {@code version}
- * @param historyKey     the column of {@code history} holding the row's key
+ * @param history        where the table's history is and how a row's entries are found
  */
-public record TrackedTable(String name, String noun, String key, String keyType, List<Column> columns,
-                           String softDelete, String created, String representation, String state,
-                           String history, String historyKey) {
+public record TrackedTable(String name, String relation, String noun, String key, String keyType, List<Column> columns,
+                           boolean versioned, String softDelete, String created, String representation, String state,
+                           History history) {
 
     /** The users of the API. */
-    public static final TrackedTable USERS = new TrackedTable("users", "user", "id", "bigint",
+    public static final TrackedTable USERS = new TrackedTable("users", "users", "user", "id", "bigint",
             List.of(new Column("name", "text"), new Column("email", "text"), new Column("data", "jsonb")),
-            "deleted_at", "created_at", "custodian_user_json", "custodian_history_state",
-            "user_changes", "user_id");
+            true, "deleted_at", "created_at", "custodian_user_json", "custodian_history_state",
+            new History("user_changes", null, "user_id", "bigint", true));
 
     public TrackedTable {
         columns = List.copyOf(columns);
+    }
+
+    /**
+     * An adopted table, as the registry ({@code custodian.adopted_tables}) and the catalog describe it.
+     *
+     * @param columns every column but the key, by name, with its type as {@code format_type} prints it
+     */
+    public static TrackedTable adopted(String schema, String table, String keyColumn, String keyType,
+                                       List<Column> columns) {
+        return new TrackedTable(table, quote(schema) + "." + quote(table), table + " row", quote(keyColumn), keyType,
+                columns, false, null, null, "to_jsonb", "to_jsonb",
+                new History("custodian.changes", "table_name = " + literal(table), "row_key", "text", false));
+    }
+
+    /** Whether a row's state is the row itself, written back column by column from it. */
+    public boolean stateIsRow() {
+        return !versioned;
     }
 
     /** A column a write sets; a {@code jsonb} column is a document. */
@@ -42,5 +64,43 @@ public record TrackedTable(String name, String noun, String key, String keyType,
         boolean document() {
             return type.equals("jsonb");
         }
+    }
+
+    /**
+     * Where a table's history is: the history relation, the condition that singles out this
+     * table's entries in it (null when the relation holds this table's alone), the column holding
+     * a row's key and its type, and whether compaction may have cut the entries short (the
+     * relation then has {@code compacted_at}).
+     */
+    public record History(String relation, String scope, String keyColumn, String keyType, boolean compacted) {
+
+        /** The condition on history alias {@code h} that selects one row's entries, its key the next placeholder. */
+        public String match(String h) {
+            return match(h, "?::" + keyType);
+        }
+
+        /** The condition on history alias {@code h} that selects the entries of the row whose key is {@code key} (SQL). */
+        public String match(String h, String key) {
+            String condition = h + "." + keyColumn + " = " + key;
+            return scope == null ? condition : h + "." + scope + " AND " + condition;
+        }
+
+        /** The condition on history alias {@code h} that selects this table's entries. */
+        public String within(String h) {
+            return scope == null ? "true" : h + "." + scope;
+        }
+
+        /** The key of the entry under alias {@code h}, as the column holds it. */
+        public String key(String h) {
+            return h + "." + keyColumn;
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 }

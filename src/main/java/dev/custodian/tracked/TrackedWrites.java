@@ -167,13 +167,22 @@ public final class TrackedWrites {
 
     /** The row, locked, in whatever state it is; for a key without a row, its last recorded version (0 if none). */
     public Row lockAny(Connection connection, String key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.lock)) {
+        return row(connection, sql.lock, key);
+    }
+
+    /** The row as {@link #lockAny} finds it, without locking it: for a read. */
+    public Row read(Connection connection, String key) throws SQLException {
+        return row(connection, sql.read, key);
+    }
+
+    private Row row(Connection connection, String statementSql, String key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
             statement.setString(1, key);
             try (ResultSet rows = statement.executeQuery()) {
                 if (rows.next()) {
                     JsonNode state = Json.parseTrusted(rows.getString("state"));
-                    String representation = state.path("deleted").asBoolean() ? null : rows.getString("json");
-                    return new Row(key, rows.getLong("version"), state, representation);
+                    boolean deleted = table.softDelete() != null && state.path("deleted").asBoolean();
+                    return new Row(key, rows.getLong("version"), state, deleted ? null : rows.getString("json"));
                 }
             }
         }
@@ -204,10 +213,13 @@ public final class TrackedWrites {
         if (target.isNull() && !current.exists()) {
             return new Result(current.key(), current.version(), null, true);
         }
-        return single(connection, template.formatted(RowStatements.ONE_TARGET, sql.returning), statement -> {
+        Result result = single(connection, template.formatted(RowStatements.ONE_TARGET, sql.returning), statement -> {
             statement.setString(1, current.key());
             statement.setString(2, Json.write(target));
         }).orElseThrow();
+        // Without a version column, the row's version is what its table's triggers just recorded.
+        return table.versioned() ? result
+                : new Result(result.key(), lastVersion(connection, current.key()), result.json(), result.deleted());
     }
 
     /**
