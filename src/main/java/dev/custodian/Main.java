@@ -321,9 +321,14 @@ public final class Main {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Undo every change made in a time window across all users, keeping paths that later"
-                    + " changes outside it touched; prints the report (as POST /admin/rollback).")
+            description = "Undo every change made in a time window across all users (or the rows of one adopted"
+                    + " table), keeping paths that later changes outside it touched; prints the report (as POST"
+                    + " /admin/rollback).")
     static final class Rollback extends DatabaseCommand {
+        @Option(names = "--table", paramLabel = "TABLE",
+                description = "an adopted table (its name as written) whose rows to roll back instead of users")
+        String table;
+
         @Option(names = "--from", required = true, paramLabel = "TIME",
                 description = "start of the window, included: an RFC 3339 time such as 2026-11-26T09:00:00Z")
         String from;
@@ -343,6 +348,9 @@ public final class Main {
         @Override
         public Integer call() {
             ObjectNode body = Json.MAPPER.createObjectNode().put("from", from).put("to", to);
+            if (table != null) {
+                body.put("table", table);
+            }
             if (actor != null) {
                 body.put("actor", actor);
             }
