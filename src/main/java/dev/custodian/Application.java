@@ -24,8 +24,6 @@ import dev.custodian.ops.OperationsRoutes;
 import dev.custodian.ops.SchemaGate;
 import dev.custodian.ops.RequestObserver;
 import dev.custodian.ops.ServiceMetrics;
-import dev.custodian.tracked.TrackedTable;
-import dev.custodian.tracked.TrackedWrites;
 import dev.custodian.users.UserRoutes;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
@@ -96,7 +94,7 @@ public final class Application {
         new TokenRoutes(tokens).register(app);
         new BackupRoutes(backups, jobs).register(app);
         new JobRoutes(jobs).register(app);
-        new ErasureRoutes(new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups)).register(app);
+        new ErasureRoutes(transactions, new Erasures(transactions, backups)).register(app);
         new BackupSchedule(backups, dataSource, settings.backupEvery(), settings.backupKeep()).attachTo(app);
         new BackupExpiry(backups, dataSource, settings.backupMaxAge()).attachTo(app);
         new HistoryRetention(transactions, settings.historyKeep(), settings.historyCompactEvery(), clock)

@@ -1,6 +1,7 @@
 package dev.custodian;
 
 import dev.custodian.adopt.AdoptedTable;
+import dev.custodian.adopt.AdoptedTables;
 import dev.custodian.adopt.AdoptionException;
 import dev.custodian.adopt.Adoptions;
 import dev.custodian.auth.FirstAdminToken;
@@ -24,6 +25,7 @@ import dev.custodian.db.Migrations;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.custodian.erasure.ErasureReport;
 import dev.custodian.erasure.ErasureRequest;
 import dev.custodian.erasure.Erasures;
 import dev.custodian.history.RollbackJobs;
@@ -34,7 +36,6 @@ import dev.custodian.jobs.PlannedJob;
 import dev.custodian.tracked.RowErasedException;
 import dev.custodian.tracked.RowNotFoundException;
 import dev.custodian.tracked.TrackedTable;
-import dev.custodian.tracked.TrackedWrites;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,11 +56,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The command line: {@code serve}, {@code token create}, {@code backup ...}, {@code rollback}, {@code db grant-app}, {@code user erase}, {@code adopt}. Parses, then calls the application. */
+/** The command line: {@code serve}, {@code token create}, {@code backup ...}, {@code rollback}, {@code db grant-app}, {@code user erase}, {@code table erase}, {@code adopt}. Parses, then calls the application. */
 @Command(name = "custodian", mixinStandardHelpOptions = true, versionProvider = Main.VersionLine.class,
         description = "A user-profile service on PostgreSQL where no write silently destroys data.",
         subcommands = {Main.Serve.class, Main.TokenCommand.class, Main.BackupCommand.class, Main.Rollback.class,
-                Main.DbCommand.class, Main.UserCommand.class, Main.Adopt.class})
+                Main.DbCommand.class, Main.UserCommand.class, Main.TableCommand.class, Main.Adopt.class})
 public final class Main {
 
     /** {@code --version}: the version this jar was built as. */
@@ -519,17 +520,60 @@ public final class Main {
 
         @Override
         public Integer call() {
-            var request = new ErasureRequest(id, reason, dryRun);
-            var context = WriteContext.of(cliActor(), UUID.randomUUID().toString());
-            Settings settings = database.settings();
-            try (Database db = database.open(settings)) {
-                var transactions = new Transactions(db.dataSource());
-                var backups = new Backups(settings.backupDir(), transactions, Clock.systemUTC());
-                var report = new Erasures(new TrackedWrites(transactions, TrackedTable.USERS), backups).erase(request, context);
-                out().println(report.toJson().toPrettyString());
-            }
-            return 0;
+            var request = new ErasureRequest(Long.toString(id), reason, dryRun);
+            return erase(this, (transactions, erasures, context) -> erasures.erase(request, context));
         }
+    }
+
+    @Command(name = "table", mixinStandardHelpOptions = true, description = "Act on one row of an adopted table: erase.",
+            subcommands = {TableErase.class})
+    static final class TableCommand {
+    }
+
+    @Command(name = "erase", mixinStandardHelpOptions = true,
+            description = "Erase a row of an adopted table for good: the row and the values in its history; prints"
+                    + " the report (as POST /admin/tables/{table}/rows/{key}/erase).")
+    static final class TableErase extends DatabaseCommand {
+        @Parameters(index = "0", paramLabel = "TABLE", description = "the adopted table, its name as written")
+        String table;
+
+        @Parameters(index = "1", paramLabel = "KEY", description = "the row's key")
+        String key;
+
+        @Option(names = "--reason", required = true,
+                description = "why, recorded in the erasure register (a ticket, never the person's data)")
+        String reason;
+
+        @Option(names = "--dry-run", description = "report what would be erased, erase nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return erase(this, (transactions, erasures, context) -> {
+                TrackedTable adopted = AdoptedTables.require(transactions, table);
+                String row = adopted.canonicalKey(key).orElseThrow(() -> new IllegalArgumentException(
+                        "'" + key + "' is not a key of table " + table + ", whose key is of type " + adopted.keyType()));
+                return erasures.erase(adopted, new ErasureRequest(row, reason, dryRun), context);
+            });
+        }
+    }
+
+    /** What an erase command does with the erasures of its database, in the CLI's context. */
+    private interface Erase {
+        ErasureReport run(Transactions transactions, Erasures erasures, WriteContext context);
+    }
+
+    /** Opens the command's database, erases what {@code erase} names, prints the report. */
+    private static int erase(DatabaseCommand command, Erase erase) {
+        var context = WriteContext.of(cliActor(), UUID.randomUUID().toString());
+        Settings settings = command.database.settings();
+        try (Database db = command.database.open(settings)) {
+            var transactions = new Transactions(db.dataSource());
+            var backups = new Backups(settings.backupDir(), transactions, Clock.systemUTC());
+            command.out().println(erase.run(transactions, new Erasures(transactions, backups), context).toJson()
+                    .toPrettyString());
+        }
+        return 0;
     }
 
     @Command(name = "adopt", mixinStandardHelpOptions = true,

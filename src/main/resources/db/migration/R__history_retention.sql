@@ -1,7 +1,9 @@
 -- History is append-only: every client may add entries (the capture triggers do), none may
 -- change or remove one, with two exceptions: compaction, which goes through
 -- custodian_history_compact, and an erasure, which takes the values out of the entries of an
--- erased user (R__user_erasure.sql, trigger user_changes_10_erasure_only).
+-- erased row (R__user_erasure.sql, triggers user_changes_10_erasure_only and
+-- changes_10_erasure_only). The same guard stands on custodian.changes, the history of the
+-- adopted tables.
 -- Repeatable: Flyway runs this file again whenever it changes, after every versioned
 -- migration, so each statement replaces in place. docs/history.md is the operator's manual.
 --
@@ -27,7 +29,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT current_setting('custodian.compacting', true) IS NOT DISTINCT FROM 'on'
 $$;
 
--- Refuses DELETE and TRUNCATE of user_changes unless custodian_history_compact is running in
+-- Refuses DELETE and TRUNCATE of user_changes (and of custodian.changes, the adopted tables'
+-- history, which is never compacted) unless custodian_history_compact is running in
 -- this transaction. It is a statement trigger: a DELETE that matches no row is refused too, and
 -- the capture triggers, which only insert, never pay for it. An UPDATE is judged row by row
 -- (user_changes_10_erasure_only), since only the register of erasures says which entries may
@@ -43,6 +46,10 @@ END $$;
 
 CREATE OR REPLACE TRIGGER user_changes_10_protect
     BEFORE UPDATE OR DELETE OR TRUNCATE ON user_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION custodian_history_protect();
+
+CREATE OR REPLACE TRIGGER changes_10_protect
+    BEFORE UPDATE OR DELETE OR TRUNCATE ON custodian.changes
     FOR EACH STATEMENT EXECUTE FUNCTION custodian_history_protect();
 
 -- Compacts one user's history at boundary, the oldest version kept: state (the user's state at

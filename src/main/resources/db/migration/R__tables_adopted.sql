@@ -49,9 +49,16 @@ END $$;
 -- A row that arrived (an INSERT, or an UPDATE of its key) or left (a DELETE, a TRUNCATE, an
 -- UPDATE of its key): a created row's entry holds the whole row, a deleted one's undo holds
 -- everything needed to bring it back.
+-- An erased row stays erased: no insert, and no update of another row's key, brings a row back
+-- under an erased key (R__user_erasure.sql), as users_40_write refuses it for users.
 CREATE OR REPLACE FUNCTION custodian.custodian_adopted_created(table_name text, key_column text, state jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF custodian_erased(table_name, state ->> key_column) THEN
+        PERFORM custodian_refuse_erasure_rule(table_name, state ->> key_column,
+            format('%s row %s was erased and cannot be inserted again', table_name, state ->> key_column),
+            'An erasure is final; create a new row under a new key.');
+    END IF;
     PERFORM custodian.custodian_adopted_append(table_name, state ->> key_column, 'create',
         jsonb_build_array(custodian_history_replace('', state)),
         jsonb_build_array(custodian_history_replace('', 'null')), state, state);

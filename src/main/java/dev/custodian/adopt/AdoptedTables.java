@@ -1,5 +1,7 @@
 package dev.custodian.adopt;
 
+import dev.custodian.db.Transactions;
+import dev.custodian.http.ApiException;
 import dev.custodian.tracked.TrackedTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +33,16 @@ public final class AdoptedTables {
             """;
 
     private AdoptedTables() {
+    }
+
+    /**
+     * The adopted table a request names (as written, case included), read in a transaction of its
+     * own; 404 naming {@code adopt --status} when no such table is adopted.
+     */
+    public static TrackedTable require(Transactions transactions, String name) {
+        return transactions.autocommit(connection -> find(connection, name))
+                .orElseThrow(() -> ApiException.notFound("no adopted table '" + name + "' in this database (names are"
+                        + " matched as written, case included); `custodian adopt --status` lists the adopted tables"));
     }
 
     /** The adopted table named {@code name} (as written, case included); empty when no such table is adopted. */

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A validated erasure: the user, the reason (required, recorded in the register; it should say
+ * A validated erasure: the row (a user's id, or the key of a row of an adopted table, as text), the reason (required, recorded in the register; it should say
  * why, such as a ticket, never the person's data), and whether it is a dry run. Immutable.
  */
-public record ErasureRequest(long userId, String reason, boolean dryRun) {
+public record ErasureRequest(String key, String reason, boolean dryRun) {
     /** Longest reason accepted, in characters: a sentence and a ticket number, not a document. */
     public static final int MAX_REASON = 1000;
     private static final Set<String> FIELDS = Set.of("reason", "dryRun");
@@ -27,7 +27,7 @@ public record ErasureRequest(long userId, String reason, boolean dryRun) {
     }
 
     /** {@code {"reason": "...", "dryRun"?: bool}}; {@code ?dryRun=true} also asks for a dry run. */
-    static ErasureRequest parse(long userId, JsonNode body, boolean dryRunQuery) {
+    static ErasureRequest parse(String key, JsonNode body, boolean dryRunQuery) {
         List<ApiException.FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
@@ -47,6 +47,6 @@ public record ErasureRequest(long userId, String reason, boolean dryRun) {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        return new ErasureRequest(userId, reason.asText(), dryRunQuery || dryRun != null && dryRun.asBoolean());
+        return new ErasureRequest(key, reason.asText(), dryRunQuery || dryRun != null && dryRun.asBoolean());
     }
 }

@@ -70,7 +70,7 @@ public final class HistoryRoutes {
     }
 
     private static String rowKey(Context ctx, TableHistory table) {
-        return table.key(ctx.pathParam("key"), ctx.path());
+        return Params.rowKey(ctx, table.table);
     }
 
     /** An adopted row as it is (ETag: its version), or as it was ({@code ?version=N}, {@code ?asOf=}). */

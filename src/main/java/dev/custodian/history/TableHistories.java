@@ -2,7 +2,6 @@ package dev.custodian.history;
 
 import dev.custodian.adopt.AdoptedTables;
 import dev.custodian.db.Transactions;
-import dev.custodian.http.ApiException;
 import dev.custodian.tracked.TrackedTable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,9 +28,7 @@ public final class TableHistories {
 
     /** The adopted table named {@code name}, as written; 404 naming {@code adopt --status} when none is adopted. */
     TableHistory adopted(String name) {
-        TrackedTable table = transactions.autocommit(connection -> AdoptedTables.find(connection, name))
-                .orElseThrow(() -> ApiException.notFound("no adopted table '" + name + "' in this database (names are"
-                        + " matched as written, case included); `custodian adopt --status` lists the adopted tables"));
-        return adopted.computeIfAbsent(table, described -> new TableHistory(transactions, described));
+        return adopted.computeIfAbsent(AdoptedTables.require(transactions, name),
+                described -> new TableHistory(transactions, described));
     }
 }

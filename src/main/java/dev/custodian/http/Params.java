@@ -1,11 +1,14 @@
 package dev.custodian.http;
 
+import dev.custodian.tracked.TrackedTable;
 import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
  * Path and query parameters every resource reads the same way: an id in the path (404 when it
- * cannot name anything), page sizes and positive numbers in the query (422 naming the
+ * cannot name anything), a row's key in the path (400 when it is not of the key's type), page sizes and positive numbers in the query (422 naming the
  * parameter).
  */
 public final class Params {
@@ -20,6 +23,18 @@ public final class Params {
             throw ApiException.notFound("no " + noun + " '" + text + "': " + noun + " ids are positive whole numbers");
         }
         return id.getAsLong();
+    }
+
+    /**
+     * The {@code {key}} path parameter as a key of {@code table}, as PostgreSQL prints it; 400
+     * naming the path when it is not a value of the key's type (nothing was read or changed).
+     */
+    public static String rowKey(Context ctx, TrackedTable table) {
+        String text = ctx.pathParam("key");
+        return table.canonicalKey(text).orElseThrow(() -> new ApiException(ProblemType.BAD_REQUEST, ctx.path() + ": '"
+                + text + "' is not a key of table " + table.name() + ", whose key is of type " + table.keyType()
+                + "; nothing was read or changed",
+                List.of(new ApiException.FieldError("key", "must be a value of type " + table.keyType())), Map.of()));
     }
 
     /** The {@code limit} query parameter: 1 to {@code max}, {@code fallback} when absent. */

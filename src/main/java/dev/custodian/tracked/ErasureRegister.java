@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * The erasure register ({@code erasures}, migration V9) as the write pipeline uses it: whether a
- * row was erased, the erasure of a row's history, and the register's entry. The register names
+ * The erasure register ({@code erasures}, migration V9) as the write pipeline uses it, for users
+ * and adopted tables alike: whether a row was erased, the erasure of a row's history, and the register's entry. The register names
  * the table and the key as text, so rows of any tracked table can be erased. Every method runs on
  * the caller's connection, within its transaction. Thread-safe (stateless).
  */
@@ -40,8 +40,11 @@ public final class ErasureRegister {
                  WHERE %s
                 """.formatted(history.relation(), history.match("h"));
         // The erasure's own entry for a key without a row (hard-deleted before): the row's delete
-        // records it otherwise.
-        marker = """
+        // records it otherwise. An adopted table's history numbers the entry itself.
+        marker = table.stateIsRow() ? """
+                SELECT custodian.custodian_adopted_append(%s, ?, 'erase', '[{"op": "replace", "path": ""}]',
+                                                          '[{"op": "replace", "path": ""}]', NULL, NULL)
+                """.formatted(TrackedTable.literal(table.name())) : """
                 SELECT custodian_history_append(?%s, ?, now(), 'erase', '[{"op": "replace", "path": ""}]',
                                                 '[{"op": "replace", "path": ""}]', NULL)
                 """.formatted(cast);
@@ -94,7 +97,9 @@ public final class ErasureRegister {
     void recordMarker(Connection connection, String key, long version) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(marker)) {
             statement.setString(1, key);
-            statement.setLong(2, version);
+            if (!table.stateIsRow()) {
+                statement.setLong(2, version);
+            }
             statement.execute();
         }
     }

@@ -1,6 +1,9 @@
 package dev.custodian.tracked;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the write pipeline and history need to know of a tracked table: its name and key, the
@@ -31,6 +34,8 @@ import java.util.List;
 public record TrackedTable(String name, String relation, String noun, String key, String keyType, List<Column> columns,
                            boolean versioned, String softDelete, String created, String representation, String state,
                            History history) {
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** The users of the API. */
     public static final TrackedTable USERS = new TrackedTable("users", "users", "user", "id", "bigint",
@@ -52,6 +57,28 @@ public record TrackedTable(String name, String relation, String noun, String key
         return new TrackedTable(table, quote(schema) + "." + quote(table), table + " row", quote(keyColumn), keyType,
                 columns, false, null, null, "to_jsonb", "to_jsonb",
                 new History("custodian.changes", "table_name = " + literal(table), "row_key", "text", false));
+    }
+
+    /**
+     * {@code text} as a key of this table, as PostgreSQL prints it (the form history records:
+     * "7" for "007", a UUID in lower case); empty when it is not a value of the key's type.
+     */
+    public Optional<String> canonicalKey(String text) {
+        return Optional.ofNullable(switch (keyType) {
+            case "integer" -> whole(text, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case "bigint" -> whole(text, Long.MIN_VALUE, Long.MAX_VALUE);
+            case "uuid" -> UUID.matcher(text).matches() ? text.toLowerCase(Locale.ROOT) : null;
+            default -> text;
+        });
+    }
+
+    private static String whole(String text, long min, long max) {
+        try {
+            long value = Long.parseLong(text.trim());
+            return value >= min && value <= max ? Long.toString(value) : null;
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
     }
 
     /** Whether a row's state is the row itself, written back column by column from it. */
@@ -100,7 +127,8 @@ public record TrackedTable(String name, String relation, String noun, String key
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    private static String literal(String text) {
+    /** {@code text} as an SQL string literal. */
+    static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 }
