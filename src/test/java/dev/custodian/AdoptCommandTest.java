@@ -359,6 +359,27 @@ class AdoptCommandTest {
         assertThat(TestSql.count(custodian, "SELECT count(*) FROM pg_proc WHERE proname = 'custodian_lost_paths'")).isEqualTo(1);
     }
 
+    @Test
+    void tableEraseErasesARowOfTheAdoptedTableAndRefusesAKeyOfAnotherType() throws Exception {
+        sql(ACCOUNTS);
+        assertThat(adopt("--table", "Accounts", "--key", "id").exit()).isZero();
+        String url = TestDatabase.urlWithCredentials(app);
+
+        CommandRun badKey = CommandRun.of("table", "erase", "Accounts", "abc", "--reason", "ticket 1", "--database-url", url);
+        CommandRun erased = CommandRun.of("table", "erase", "Accounts", "1", "--reason", "ticket 1", "--database-url", url);
+
+        assertRefused(badKey, "custodian: 'abc' is not a key of table Accounts, whose key is of type integer");
+        assertThat(erased.exit()).as(erased.err()).isZero();
+        JsonNode report = TestSql.parse(erased.out());
+        assertThat(report.get("table").asText()).isEqualTo("Accounts");
+        assertThat(report.get("key").asText()).isEqualTo("1");
+        assertThat(report.get("historyEntries").asLong()).isEqualTo(2);
+        assertThat(TestSql.count(app, "SELECT count(*) FROM \"Accounts\"")).isEqualTo(2);
+        assertThat(TestSql.rows(app, "SELECT table_name, row_key FROM custodian.erasures"))
+                .containsExactly(Map.of("table_name", "Accounts", "row_key", "1"));
+        assertThat(versions("1")).containsExactly(1L, 2L);
+    }
+
     private CommandRun adopt(String... args) {
         String[] all = new String[args.length + 3];
         all[0] = "adopt";
