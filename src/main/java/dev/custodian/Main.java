@@ -505,12 +505,8 @@ public final class Main {
     static final class UserCommand {
     }
 
-    @Command(name = "erase", mixinStandardHelpOptions = true,
-            description = "Erase a user for good: the row and the values in its history; prints the report.")
-    static final class UserErase extends DatabaseCommand {
-        @Parameters(paramLabel = "ID", description = "the user's id")
-        long id;
-
+    /** What {@code user erase} and {@code table erase} share: the reason, the dry run, and how an erasure runs. */
+    abstract static class EraseCommand extends DatabaseCommand {
         @Option(names = "--reason", required = true,
                 description = "why, recorded in the erasure register (a ticket, never the person's data)")
         String reason;
@@ -518,10 +514,31 @@ public final class Main {
         @Option(names = "--dry-run", description = "report what would be erased, erase nothing")
         boolean dryRun;
 
+        /** What the command erases, given its database's transactions and erasures, in the CLI's context. */
+        abstract ErasureReport erase(Transactions transactions, Erasures erasures, WriteContext context);
+
         @Override
         public Integer call() {
-            var request = new ErasureRequest(Long.toString(id), reason, dryRun);
-            return erase(this, (transactions, erasures, context) -> erasures.erase(request, context));
+            var context = WriteContext.of(cliActor(), UUID.randomUUID().toString());
+            Settings settings = database.settings();
+            try (Database db = database.open(settings)) {
+                var transactions = new Transactions(db.dataSource());
+                var backups = new Backups(settings.backupDir(), transactions, Clock.systemUTC());
+                out().println(erase(transactions, new Erasures(transactions, backups), context).toJson().toPrettyString());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "erase", mixinStandardHelpOptions = true,
+            description = "Erase a user for good: the row and the values in its history; prints the report.")
+    static final class UserErase extends EraseCommand {
+        @Parameters(paramLabel = "ID", description = "the user's id")
+        long id;
+
+        @Override
+        ErasureReport erase(Transactions transactions, Erasures erasures, WriteContext context) {
+            return erasures.erase(new ErasureRequest(Long.toString(id), reason, dryRun), context);
         }
     }
 
@@ -533,47 +550,20 @@ public final class Main {
     @Command(name = "erase", mixinStandardHelpOptions = true,
             description = "Erase a row of an adopted table for good: the row and the values in its history; prints"
                     + " the report (as POST /admin/tables/{table}/rows/{key}/erase).")
-    static final class TableErase extends DatabaseCommand {
+    static final class TableErase extends EraseCommand {
         @Parameters(index = "0", paramLabel = "TABLE", description = "the adopted table, its name as written")
         String table;
 
         @Parameters(index = "1", paramLabel = "KEY", description = "the row's key")
         String key;
 
-        @Option(names = "--reason", required = true,
-                description = "why, recorded in the erasure register (a ticket, never the person's data)")
-        String reason;
-
-        @Option(names = "--dry-run", description = "report what would be erased, erase nothing")
-        boolean dryRun;
-
         @Override
-        public Integer call() {
-            return erase(this, (transactions, erasures, context) -> {
-                TrackedTable adopted = AdoptedTables.require(transactions, table);
-                String row = adopted.canonicalKey(key).orElseThrow(() -> new IllegalArgumentException(
-                        "'" + key + "' is not a key of table " + table + ", whose key is of type " + adopted.keyType()));
-                return erasures.erase(adopted, new ErasureRequest(row, reason, dryRun), context);
-            });
+        ErasureReport erase(Transactions transactions, Erasures erasures, WriteContext context) {
+            TrackedTable adopted = AdoptedTables.require(transactions, table);
+            String row = adopted.canonicalKey(key).orElseThrow(() -> new IllegalArgumentException(
+                    "'" + key + "' is not a key of table " + table + ", whose key is of type " + adopted.keyType()));
+            return erasures.erase(adopted, new ErasureRequest(row, reason, dryRun), context);
         }
-    }
-
-    /** What an erase command does with the erasures of its database, in the CLI's context. */
-    private interface Erase {
-        ErasureReport run(Transactions transactions, Erasures erasures, WriteContext context);
-    }
-
-    /** Opens the command's database, erases what {@code erase} names, prints the report. */
-    private static int erase(DatabaseCommand command, Erase erase) {
-        var context = WriteContext.of(cliActor(), UUID.randomUUID().toString());
-        Settings settings = command.database.settings();
-        try (Database db = command.database.open(settings)) {
-            var transactions = new Transactions(db.dataSource());
-            var backups = new Backups(settings.backupDir(), transactions, Clock.systemUTC());
-            command.out().println(erase.run(transactions, new Erasures(transactions, backups), context).toJson()
-                    .toPrettyString());
-        }
-        return 0;
     }
 
     @Command(name = "adopt", mixinStandardHelpOptions = true,

@@ -30,7 +30,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 -- Refuses DELETE and TRUNCATE of user_changes (and of custodian.changes, the adopted tables'
--- history, which is never compacted) unless custodian_history_compact is running in
+-- history, which is never compacted; R__tables_adopted.sql installs it there) unless custodian_history_compact is running in
 -- this transaction. It is a statement trigger: a DELETE that matches no row is refused too, and
 -- the capture triggers, which only insert, never pay for it. An UPDATE is judged row by row
 -- (user_changes_10_erasure_only), since only the register of erasures says which entries may
@@ -48,9 +48,36 @@ CREATE OR REPLACE TRIGGER user_changes_10_protect
     BEFORE UPDATE OR DELETE OR TRUNCATE ON user_changes
     FOR EACH STATEMENT EXECUTE FUNCTION custodian_history_protect();
 
-CREATE OR REPLACE TRIGGER changes_10_protect
-    BEFORE UPDATE OR DELETE OR TRUNCATE ON custodian.changes
-    FOR EACH STATEMENT EXECUTE FUNCTION custodian_history_protect();
+-- History is written by the capture triggers and never rewritten, with two exceptions:
+-- compaction stores the boundary's snapshot, and an erasure takes the values out of every entry
+-- of the row it erased (R__user_erasure.sql). So outside compaction an UPDATE of an entry passes
+-- only when the register holds the entry's row and the new entry is exactly the old one without
+-- its values. No setting confirms anything else. One function for both history tables: an entry
+-- of user_changes names its user (user_id), one of custodian.changes its table and key. The
+-- functions it calls are erasure's (R__user_erasure.sql, which runs later: PL/pgSQL resolves
+-- them when the trigger fires).
+CREATE OR REPLACE FUNCTION custodian_guard_history_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    entry jsonb := to_jsonb(OLD);
+    erased_table text := coalesce(entry ->> 'table_name', 'users');
+    erased_key text := coalesce(entry ->> 'row_key', entry ->> 'user_id');
+    noun text := CASE WHEN entry ? 'table_name' THEN (entry ->> 'table_name') || ' row' ELSE 'user' END;
+BEGIN
+    IF custodian_history_compacting() THEN
+        RETURN NEW;
+    END IF;
+    IF NOT custodian_erased(erased_table, erased_key) THEN
+        PERFORM custodian_refuse_history_change(TG_OP, TG_TABLE_NAME);
+    END IF;
+    IF to_jsonb(NEW) IS DISTINCT FROM custodian_erased_entry(entry) THEN
+        PERFORM custodian_refuse_erasure_rule(TG_TABLE_NAME, erased_key,
+            format('history entry %s of %s %s may only lose its values (%s %s is erased); nothing else of it changes',
+                   OLD.version, noun, erased_key, noun, erased_key),
+            'SET changes = custodian_erased_ops(changes), undo = custodian_erased_ops(undo), snapshot = NULL');
+    END IF;
+    RETURN NEW;
+END $$;
 
 -- Compacts one user's history at boundary, the oldest version kept: state (the user's state at
 -- that version, rebuilt by the caller from the entries this removes) becomes the boundary's

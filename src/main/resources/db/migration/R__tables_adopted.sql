@@ -151,6 +151,16 @@ SELECT custodian_run_as_owner('custodian.custodian_adopted_write()');
 SELECT custodian_run_as_owner('custodian.custodian_adopted_record()');
 SELECT custodian_run_as_owner('custodian.custodian_adopted_record_truncate()');
 
+-- custodian.changes has the history guard of user_changes (R__history_retention.sql): entries
+-- are never changed or removed, except that an erasure takes the values out of an erased row's.
+CREATE OR REPLACE TRIGGER changes_10_protect
+    BEFORE UPDATE OR DELETE OR TRUNCATE ON custodian.changes
+    FOR EACH STATEMENT EXECUTE FUNCTION custodian_history_protect();
+
+CREATE OR REPLACE TRIGGER changes_10_erasure_only
+    BEFORE UPDATE ON custodian.changes
+    FOR EACH ROW EXECUTE FUNCTION custodian_guard_history_update();
+
 -- A guard function of Custodian's, as the name a trigger calls it by: the one the caller's
 -- search path finds (custodian adopt puts the schema custodian last on it).
 CREATE OR REPLACE FUNCTION custodian.custodian_adopted_guard(name text) RETURNS text

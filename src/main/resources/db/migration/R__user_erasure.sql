@@ -11,7 +11,8 @@
 --                                                                        row is erased (else CU005,
 --                                                                        the history guard)
 --   custodian.changes BEFORE ROW UPDATE    changes_10_erasure_only       the same for the history of
---                                                                        the adopted tables
+--                                                                        the adopted tables (installed by
+--                                                                        R__tables_adopted.sql)
 --   erasures      BEFORE ROW UPDATE/DELETE erasures_10_kept              the register is never changed
 --                 BEFORE STATEMENT TRUNCATE erasures_10_kept_truncate
 --                 AFTER STATEMENT INSERT   erasures_90_guard_bulk_insert a statement erasing more than
@@ -58,41 +59,11 @@ BEGIN
         TABLE = table_name;
 END $$;
 
--- History is written by the triggers on users and never rewritten (R__history_retention.sql),
--- with two exceptions: compaction stores the boundary's snapshot, and an erasure takes the
--- values out of every entry of the row it erased. So outside compaction an UPDATE of an entry
--- passes only when the register holds the entry's row and the new entry is exactly the old one
--- without its values. No setting confirms anything else. One function for both history tables:
--- an entry of user_changes names its user (user_id), one of custodian.changes its table and key.
-CREATE OR REPLACE FUNCTION custodian_guard_history_update() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    entry jsonb := to_jsonb(OLD);
-    erased_table text := coalesce(entry ->> 'table_name', 'users');
-    erased_key text := coalesce(entry ->> 'row_key', entry ->> 'user_id');
-    noun text := CASE WHEN entry ? 'table_name' THEN (entry ->> 'table_name') || ' row' ELSE 'user' END;
-BEGIN
-    IF custodian_history_compacting() THEN
-        RETURN NEW;
-    END IF;
-    IF NOT custodian_erased(erased_table, erased_key) THEN
-        PERFORM custodian_refuse_history_change(TG_OP, TG_TABLE_NAME);
-    END IF;
-    IF to_jsonb(NEW) IS DISTINCT FROM custodian_erased_entry(entry) THEN
-        PERFORM custodian_refuse_erasure_rule(TG_TABLE_NAME, erased_key,
-            format('history entry %s of %s %s may only lose its values (%s %s is erased); nothing else of it changes',
-                   OLD.version, noun, erased_key, noun, erased_key),
-            'SET changes = custodian_erased_ops(changes), undo = custodian_erased_ops(undo), snapshot = NULL');
-    END IF;
-    RETURN NEW;
-END $$;
-
+-- An UPDATE of a history entry is judged by custodian_guard_history_update
+-- (R__history_retention.sql, with the rest of the history guard); it passes only for an entry
+-- of a row this register holds, and only to lose its values.
 CREATE OR REPLACE TRIGGER user_changes_10_erasure_only
     BEFORE UPDATE ON user_changes
-    FOR EACH ROW EXECUTE FUNCTION custodian_guard_history_update();
-
-CREATE OR REPLACE TRIGGER changes_10_erasure_only
-    BEFORE UPDATE ON custodian.changes
     FOR EACH ROW EXECUTE FUNCTION custodian_guard_history_update();
 
 -- The register is the proof that a person asked to be forgotten and was: never changed, never

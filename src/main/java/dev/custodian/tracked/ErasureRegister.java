@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * The erasure register ({@code erasures}, migration V9) as the write pipeline uses it, for users
- * and adopted tables alike: whether a row was erased, the erasure of a row's history, and the register's entry. The register names
- * the table and the key as text, so rows of any tracked table can be erased. Every method runs on
- * the caller's connection, within its transaction. Thread-safe (stateless).
+ * and adopted tables alike: whether a row was erased, the erasure of a row's history, and the
+ * register's entry. The register names the table and the key as text, so rows of any tracked
+ * table can be erased. Every method runs on the caller's connection, within its transaction.
+ * Thread-safe (stateless).
  */
 public final class ErasureRegister {
     private static final String ERASED_AT = """

@@ -59,10 +59,13 @@ class SchemaMoveTest {
             SELECT json_agg(s.sequencename || '=' || s.last_value ORDER BY s.sequencename)::text
               FROM pg_sequences AS s WHERE s.schemaname = current_schema()""",
             """
+            -- The triggers of the tables the previous layout had; custodian.changes came later (V14),
+            -- with the history guard of its own.
             SELECT json_agg(c.relname || '.' || t.tgname || ':' || t.tgenabled::text || ':' || t.tgfoid::regproc::text
                             ORDER BY c.relname, t.tgname)::text
               FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid
-             WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal""");
+             WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
+               AND c.relname <> 'changes'""");
     /** What of Custodian's could be left behind in public; an extension's members (pg_trgm) are the extension's. */
     private static final String LEFT_IN_PUBLIC = """
             SELECT count(*) FROM (
