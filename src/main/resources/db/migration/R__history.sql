@@ -29,7 +29,8 @@
 -- schema, so the DDL guard protects it as it protects the constraint that calls it.
 CREATE OR REPLACE FUNCTION custodian_history_entry_rules(source text, op text, changes jsonb, undo jsonb)
 RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+-- STABLE, as format() is, which the refusals use.
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 BEGIN
     IF source NOT IN ('api', 'sql') THEN
         RAISE check_violation USING TABLE = 'user_changes', CONSTRAINT = 'user_changes_rules', COLUMN = 'source',
