@@ -29,6 +29,52 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
         'createdAt', custodian_time(u.created_at), 'updatedAt', custodian_time(u.updated_at))::text
 $$;
 
+-- The rules of every users row, whoever writes it: a name of 1 to 200 characters, an email of
+-- 3 to 254, and data a JSON object (the service checks more before it writes: docs/api.md).
+-- The table's one CHECK constraint, users_rules, calls this; a broken rule is refused with
+-- SQLSTATE 23514 (check_violation), as a plain CHECK would be, naming the rule but not the
+-- value, which is personal data. A function rather than three CHECK expressions for the
+-- reason custodian_history_entry_rules gives (R__history.sql): PostgreSQL plans CHECK
+-- expressions again in every statement that writes the table, a PL/pgSQL function's
+-- expressions once a session.
+CREATE OR REPLACE FUNCTION custodian_user_rules(name text, email text, data jsonb) RETURNS boolean
+-- STABLE, as format() is, which the refusals use.
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    IF char_length(name) NOT BETWEEN 1 AND 200 THEN
+        RAISE check_violation USING TABLE = 'users', CONSTRAINT = 'users_rules', COLUMN = 'name',
+            MESSAGE = 'new row for relation "users" violates check constraint "users_rules"',
+            DETAIL = format('name must have 1 to 200 characters, not %s.', char_length(name));
+    END IF;
+    IF char_length(email) NOT BETWEEN 3 AND 254 THEN
+        RAISE check_violation USING TABLE = 'users', CONSTRAINT = 'users_rules', COLUMN = 'email',
+            MESSAGE = 'new row for relation "users" violates check constraint "users_rules"',
+            DETAIL = format('email must have 3 to 254 characters, not %s.', char_length(email));
+    END IF;
+    IF jsonb_typeof(data) <> 'object' THEN
+        RAISE check_violation USING TABLE = 'users', CONSTRAINT = 'users_rules', COLUMN = 'data',
+            MESSAGE = 'new row for relation "users" violates check constraint "users_rules"',
+            DETAIL = format('data must be a JSON object, not %s.', jsonb_typeof(data));
+    END IF;
+    RETURN true;
+END $$;
+
+COMMENT ON FUNCTION custodian_user_rules(text, text, jsonb) IS
+    'The rules of a users row, checked by its constraint users_rules: name 1-200 characters, email 3-254, data an object.';
+
+-- The three CHECK expressions of V1__users.sql give way to the one constraint that calls the
+-- function above, once, as in R__history.sql.
+DO $rules$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = 'users'::regclass AND conname = 'users_rules') THEN
+        ALTER TABLE users
+            DROP CONSTRAINT IF EXISTS users_name_check,
+            DROP CONSTRAINT IF EXISTS users_email_check,
+            DROP CONSTRAINT IF EXISTS users_data_check,
+            ADD CONSTRAINT users_rules CHECK (custodian_user_rules(name, email, data));
+    END IF;
+END $rules$;
+
 -- The top-level keys of data the transaction declared its writes change, from
 -- custodian.changed_keys (a text[] literal such as {phone}); NULL when it declared none. The
 -- service's one-statement merge declares the keys of its patch. See custodian_write_row.

@@ -1,0 +1,89 @@
+package dev.custodian.db;
+
+import static dev.custodian.db.ForeignClient.insertUser;
+import static dev.custodian.db.ForeignClient.refusal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.custodian.testing.TestDatabase;
+import dev.custodian.testing.TestSql;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * The CHECK rules of users and user_changes, seen from psql: whoever writes a row that breaks
+ * one is refused with SQLSTATE 23514 naming the table's constraint and the rule, and nothing
+ * is written. Each test works on its own user.
+ */
+class TableRulesTest {
+    private static final String CHECK_VIOLATION = "23514";
+    private static final String HISTORY_INSERT = """
+            INSERT INTO user_changes (user_id, version, at, actor, source, op, changes, undo)
+            VALUES (?, 1000, now(), 'sql:owner', ?, ?, ?::jsonb, ?::jsonb)""";
+
+    private final DataSource db = TestDatabase.shared();
+
+    @Test
+    void userRowsBreakingARuleAreRefusedAndChangeNothing() {
+        long id = insertUser(db, "Rules", "{\"phone\": \"+14155550000\"}");
+        JsonNode before = TestSql.user(db, id);
+
+        assertRefused(refusal(db, "UPDATE users SET name = '' WHERE id = ?", id), "users", "users_rules",
+                "name must have 1 to 200 characters, not 0.");
+        assertRefused(refusal(db, "UPDATE users SET email = 'ab' WHERE id = ?", id), "users", "users_rules",
+                "email must have 3 to 254 characters, not 2.");
+        assertRefused(refusal(db, "UPDATE users SET name = repeat('n', 201) WHERE id = ?", id), "users", "users_rules",
+                "name must have 1 to 200 characters, not 201.");
+
+        assertThat(TestSql.user(db, id)).isEqualTo(before);
+        assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE user_id = ?", id)).isEqualTo(1);
+    }
+
+    @Test
+    void userInsertWithDataThatIsNoObjectIsRefused() {
+        String email = "rules." + System.nanoTime() + "@example.com";
+
+        assertRefused(refusal(db, "INSERT INTO users (name, email, data) VALUES ('Rules', ?, '[1]')", email),
+                "users", "users_rules", "data must be a JSON object, not array.");
+
+        assertThat(TestSql.count(db, "SELECT count(*) FROM users WHERE email = ?", email)).isZero();
+    }
+
+    @Test
+    void historyEntriesBreakingARuleAreRefusedAndNotWritten() {
+        long id = insertUser(db, "Rules", "{}");
+
+        assertRefused(refusal(db, HISTORY_INSERT, id, "web", "update", "[]", "[]"), "user_changes",
+                "user_changes_rules", "source must be api or sql, not 'web'.");
+        assertRefused(refusal(db, HISTORY_INSERT, id, "sql", "tidy", "[]", "[]"), "user_changes",
+                "user_changes_rules", "op must be create, update, replace, delete, revert, rollback, restore or erase, not 'tidy'.");
+        assertRefused(refusal(db, HISTORY_INSERT, id, "sql", "update", "{}", "[]"), "user_changes",
+                "user_changes_rules", "changes and undo must be JSON arrays of operations.");
+        assertRefused(refusal(db, HISTORY_INSERT, id, "sql", "update", "[]", "null"), "user_changes",
+                "user_changes_rules", "changes and undo must be JSON arrays of operations.");
+
+        assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE user_id = ?", id)).isEqualTo(1);
+    }
+
+    @Test
+    void historyEntryKeepingTheRulesIsAccepted() throws SQLException {
+        long id = insertUser(db, "Rules", "{}");
+
+        // Rolled back: an entry out of the user's sequence stays out of the shared database.
+        TestSql.rolledBack(db, "INSERT INTO user_changes (user_id, version, at, actor, source, op, changes, undo) VALUES ("
+                + id + ", 1000, now(), 'sql:owner', 'sql', 'erase', '[]', '[{\"op\": \"remove\", \"path\": \"/data/x\"}]')");
+
+        assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE user_id = ?", id)).isEqualTo(1);
+    }
+
+    private static void assertRefused(ServerErrorMessage error, String table, String constraint, String detail) {
+        assertThat(error.getSQLState()).isEqualTo(CHECK_VIOLATION);
+        assertThat(error.getMessage())
+                .isEqualTo("new row for relation \"" + table + "\" violates check constraint \"" + constraint + "\"");
+        assertThat(error.getTable()).isEqualTo(table);
+        assertThat(error.getConstraint()).isEqualTo(constraint);
+        assertThat(error.getDetail()).isEqualTo(detail);
+    }
+}
