@@ -56,7 +56,10 @@ COMMENT ON FUNCTION custodian_history_entry_rules(text, text, jsonb, jsonb) IS
 -- The four CHECK expressions of V3__history.sql and V9__erasure.sql give way to the one
 -- constraint that calls the function above; once, on the first run of this file that finds
 -- them. A later edit of the function needs no new constraint: CREATE OR REPLACE keeps it the
--- function the constraint calls (rows already stored are not checked again).
+-- function the constraint calls (rows already stored are not checked again). NOT VALID: the
+-- rows already stored passed the very same rules under the constraints this one replaces, and
+-- checking them again would hold every writer off (ALTER TABLE's exclusive lock, until Flyway
+-- commits) for a scan of the whole history, on the first start after an upgrade.
 DO $rules$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
@@ -66,7 +69,7 @@ BEGIN
             DROP CONSTRAINT IF EXISTS user_changes_op_check,
             DROP CONSTRAINT IF EXISTS user_changes_changes_check,
             DROP CONSTRAINT IF EXISTS user_changes_undo_check,
-            ADD CONSTRAINT user_changes_rules CHECK (custodian_history_entry_rules(source, op, changes, undo));
+            ADD CONSTRAINT user_changes_rules CHECK (custodian_history_entry_rules(source, op, changes, undo)) NOT VALID;
     END IF;
 END $rules$;
 

@@ -63,7 +63,7 @@ COMMENT ON FUNCTION custodian_user_rules(text, text, jsonb) IS
     'The rules of a users row, checked by its constraint users_rules: name 1-200 characters, email 3-254, data an object.';
 
 -- The three CHECK expressions of V1__users.sql give way to the one constraint that calls the
--- function above, once, as in R__history.sql.
+-- function above, once, NOT VALID, as in R__history.sql and for the same reason.
 DO $rules$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = 'users'::regclass AND conname = 'users_rules') THEN
@@ -71,7 +71,7 @@ BEGIN
             DROP CONSTRAINT IF EXISTS users_name_check,
             DROP CONSTRAINT IF EXISTS users_email_check,
             DROP CONSTRAINT IF EXISTS users_data_check,
-            ADD CONSTRAINT users_rules CHECK (custodian_user_rules(name, email, data));
+            ADD CONSTRAINT users_rules CHECK (custodian_user_rules(name, email, data)) NOT VALID;
     END IF;
 END $rules$;
 
