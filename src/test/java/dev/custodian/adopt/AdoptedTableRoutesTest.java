@@ -204,6 +204,31 @@ class AdoptedTableRoutesTest {
     }
 
     @Test
+    void historyStatsCountEachAdoptedTablesEntriesBesideTheUsers() throws Exception {
+        String table = profiles();
+        sql("UPDATE public.\"" + table + "\" SET name = 'Ada L.' WHERE id = 1");
+
+        HttpResponse stats = server.request("GET", "/admin/history/stats").token(server.adminToken).send();
+
+        assertThat(stats.status()).as(stats.body()).isEqualTo(200);
+        JsonNode tables = stats.json().get("tables");
+        assertThat(tables.get(0).get("table").asText()).isEqualTo("users");
+        JsonNode adopted = null;
+        for (JsonNode entry : tables) {
+            if (entry.get("table").asText().equals(table)) {
+                adopted = entry;
+            }
+        }
+        assertThat(adopted).as(stats.body()).isNotNull();
+        assertThat(adopted.get("historyTable").asText()).isEqualTo("custodian.changes");
+        assertThat(adopted.get("rows").asLong()).isEqualTo(3);
+        assertThat(adopted.get("bytes").asLong()).isEqualTo(TestSql.count(database,
+                "SELECT sum(pg_column_size(c.*)) FROM custodian.changes c WHERE table_name = ?", table));
+        assertThat(adopted.get("oldest").asText()).isEqualTo(TestSql.value(database,
+                "SELECT custodian_time(min(at)) FROM custodian.changes WHERE table_name = ?", table));
+    }
+
+    @Test
     void keysOfEveryTypeAreReadAsPostgresqlPrintsThemAndOthersAreRefused() throws Exception {
         String table = "notes" + TABLES.incrementAndGet();
         String id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
