@@ -21,7 +21,8 @@ import io.javalin.http.Context;
 import java.util.List;
 
 /**
- * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read), {@code POST
+ * HTTP routes of history: {@code GET /users/{id}/history} and {@code GET /changes} (read; with
+ * {@code ?table=}, an adopted table's), {@code POST
  * /users/{id}/revert} (write), {@code POST /admin/rollback}, which runs as a job when it is large
  * ({@link Jobs}), and {@code GET /admin/history/stats} (admin). Past versions of a user are read
  * through {@code GET /users/{id}}, answered by {@link PastVersions}. The rows of an adopted table
@@ -35,7 +36,6 @@ public final class HistoryRoutes {
     private final Transactions transactions;
     private final TableHistories tables;
     private final PastVersions past;
-    private final RecentChanges recent = new RecentChanges();
     private final HistoryStats stats = new HistoryStats();
     private final RollbackJobs rollbacks;
     private final Jobs jobs;
@@ -105,10 +105,13 @@ public final class HistoryRoutes {
         Pages.respond(ctx, page, limit, HistoryStore.Entry::json, HistoryStore.Entry::version);
     }
 
+    /** {@code GET /changes}: users' changes, or with {@code ?table=} those of an adopted table. */
     private void changes(Context ctx) {
+        String name = ctx.queryParam("table");
+        TableHistory table = name == null || name.isEmpty() ? tables.users() : tables.adopted(name);
         int limit = Params.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-        ChangesQuery query = ChangesQuery.parse(ctx);
-        List<RecentChanges.Entry> page = transactions.autocommit(connection -> recent.page(connection, query, limit + 1));
+        ChangesQuery query = ChangesQuery.parse(ctx, table::key);
+        List<RecentChanges.Entry> page = transactions.autocommit(connection -> table.recent.page(connection, query, limit + 1));
         Pages.respondWithCursor(ctx, page, limit, RecentChanges.Entry::json, RecentChanges.Entry::cursor);
     }
 

@@ -229,6 +229,48 @@ class AdoptedTableRoutesTest {
     }
 
     @Test
+    void recentChangesOfAnAdoptedTablePageThroughItsHistoryWhateverItsKeysHold() throws Exception {
+        String table = "tags" + TABLES.incrementAndGet();
+        // Text keys with commas, as the cursor must keep them; one statement writes three rows at one time.
+        sql("CREATE TABLE public." + table + " (slug text PRIMARY KEY, meta jsonb NOT NULL);"
+                + " INSERT INTO public." + table + " VALUES ('a,b', '{\"n\": 1}'), ('c', '{\"n\": 2}'), ('d,e,f', '{\"n\": 3}')");
+        adopt(table, "slug");
+        sql("BEGIN; SET LOCAL custodian.allow_rows = '3'; UPDATE public." + table + " SET meta = meta || '{\"seen\": true}'; COMMIT");
+        sql("UPDATE public." + table + " SET meta = meta || '{\"n\": 9}' WHERE slug = 'c'");
+        List<String> expected = TestSql.rows(database, """
+                SELECT row_key || '@' || version AS entry FROM custodian.changes WHERE table_name = ?
+                 ORDER BY at DESC, row_key DESC, version DESC""", table).stream()
+                .map(row -> (String) row.get("entry")).toList();
+
+        List<String> listed = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            HttpResponse page = server.get("/changes?table=" + table + "&limit=2"
+                    + (next == null ? "" : "&before=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            for (JsonNode item : page.json().get("items")) {
+                assertThat(item.get("table").asText()).isEqualTo(table);
+                assertThat(item.has("userId")).isFalse();
+                listed.add(item.get("key").asText() + "@" + item.get("version").asLong());
+            }
+            next = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+        } while (next != null);
+        HttpResponse sqlOnly = server.get("/changes?table=" + table + "&source=sql&limit=1");
+        HttpResponse badCursor = server.get("/changes?table=" + table + "&before=2026-01-01T00:00:00Z,x,0");
+        HttpResponse notAdopted = server.get("/changes?table=NoSuchTable");
+        HttpResponse users = server.get("/changes?limit=1");
+
+        assertThat(listed).hasSize(7).isEqualTo(expected);
+        assertThat(sqlOnly.json().get("items").get(0).get("key").asText()).isEqualTo("c");
+        assertThat(sqlOnly.json().get("items").get(0).get("op").asText()).isEqualTo("update");
+        assertThat(badCursor.status()).isEqualTo(422);
+        assertThat(notAdopted.status()).isEqualTo(404);
+        assertThat(notAdopted.json().get("detail").asText()).contains("custodian adopt --status");
+        assertThat(users.status()).isEqualTo(200);
+        assertThat(users.json().get("items")).allMatch(item -> item.has("userId") && !item.has("table"));
+    }
+
+    @Test
     void keysOfEveryTypeAreReadAsPostgresqlPrintsThemAndOthersAreRefused() throws Exception {
         String table = "notes" + TABLES.incrementAndGet();
         String id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
