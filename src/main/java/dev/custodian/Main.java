@@ -560,8 +560,7 @@ public final class Main {
         @Override
         ErasureReport erase(Transactions transactions, Erasures erasures, WriteContext context) {
             TrackedTable adopted = AdoptedTables.require(transactions, table);
-            String row = adopted.canonicalKey(key).orElseThrow(() -> new IllegalArgumentException(
-                    "'" + key + "' is not a key of table " + table + ", whose key is of type " + adopted.keyType()));
+            String row = adopted.canonicalKey(key).orElseThrow(() -> new IllegalArgumentException(adopted.notAKey(key)));
             return erasures.erase(adopted, new ErasureRequest(row, reason, dryRun), context);
         }
     }

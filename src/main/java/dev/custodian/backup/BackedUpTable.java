@@ -39,9 +39,4 @@ enum BackedUpTable {
         }
         return Optional.empty();
     }
-
-    /** A name as a quoted SQL identifier; names here come from the catalog or are checked against it. */
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
 }

@@ -1,6 +1,7 @@
 package dev.custodian.backup;
 
 import dev.custodian.db.DatabaseErrors;
+import dev.custodian.db.SqlNames;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -108,7 +109,7 @@ final class BackupReader {
             var content = new DigestingInputStream(in);
             for (Section section : manifest.sections()) {
                 BackedUpTable table = BackedUpTable.named(section.table()).orElseThrow();
-                String columns = section.columns().stream().map(BackedUpTable::quote).collect(Collectors.joining(", "));
+                String columns = section.columns().stream().map(SqlNames::identifier).collect(Collectors.joining(", "));
                 String sql = "COPY " + target.apply(table) + " (" + columns + ") FROM STDIN";
                 try {
                     rows.put(table, copy.copyIn(sql, content.section(section.bytes()), BUFFER));

@@ -1,5 +1,6 @@
 package dev.custodian.backup;
 
+import dev.custodian.db.SqlNames;
 import dev.custodian.db.Transactions;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -129,12 +130,12 @@ final class BackupWriter {
             throws SQLException, IOException {
         out.flush();
         long start = content.count();
-        String list = columns.stream().map(BackedUpTable::quote).collect(Collectors.joining(", "));
-        long rows = copy.copyOut("COPY " + BackedUpTable.quote(table.tableName()) + " (" + list + ") TO STDOUT", out);
+        String list = columns.stream().map(SqlNames::identifier).collect(Collectors.joining(", "));
+        long rows = copy.copyOut("COPY " + SqlNames.identifier(table.tableName()) + " (" + list + ") TO STDOUT", out);
         out.flush();
         long bytes = content.count() - start;
         out.write(TERMINATOR);
-        TableChecksums.Sum sum = TableChecksums.of(connection, BackedUpTable.quote(table.tableName()), columns);
+        TableChecksums.Sum sum = TableChecksums.of(connection, SqlNames.identifier(table.tableName()), columns);
         if (sum.rows() != rows) {
             throw new IllegalStateException("COPY of " + table.tableName() + " gave " + rows + " rows but the same snapshot"
                     + " counts " + sum.rows());
@@ -175,7 +176,7 @@ final class BackupWriter {
 
     private static long count(Connection connection, BackedUpTable table) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + BackedUpTable.quote(table.tableName()))) {
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + SqlNames.identifier(table.tableName()))) {
             rows.next();
             return rows.getLong(1);
         }

@@ -1,5 +1,6 @@
 package dev.custodian.backup;
 
+import dev.custodian.db.SqlNames;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import dev.custodian.tracked.ErasureRegister;
@@ -233,7 +234,7 @@ final class Restorer {
         try (Statement statement = connection.createStatement()) {
             for (Section section : manifest.sections()) {
                 statement.execute(STAGE.formatted(staging(section.table()), columnList(section.columns()),
-                        BackedUpTable.quote(section.table())));
+                        SqlNames.identifier(section.table())));
             }
         }
         try {
@@ -396,10 +397,10 @@ final class Restorer {
     }
 
     private static String staging(String table) {
-        return BackedUpTable.quote("restore_" + table);
+        return SqlNames.identifier("restore_" + table);
     }
 
     private static String columnList(List<String> columns) {
-        return columns.stream().map(BackedUpTable::quote).collect(Collectors.joining(", "));
+        return columns.stream().map(SqlNames::identifier).collect(Collectors.joining(", "));
     }
 }

@@ -1,5 +1,6 @@
 package dev.custodian.backup;
 
+import dev.custodian.db.SqlNames;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,7 +42,7 @@ final class TableChecksums {
 
     /** {@code qualifiedName} is already quoted; columns are names checked against the catalog. */
     static Sum of(Connection connection, String qualifiedName, List<String> columns) throws SQLException {
-        String sql = CHECKSUM.formatted(columns.stream().map(BackedUpTable::quote).collect(Collectors.joining(", ")),
+        String sql = CHECKSUM.formatted(columns.stream().map(SqlNames::identifier).collect(Collectors.joining(", ")),
                 qualifiedName);
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             rows.next();

@@ -1,5 +1,6 @@
 package dev.custodian.backup;
 
+import dev.custodian.db.SqlNames;
 import dev.custodian.db.Transactions;
 import dev.custodian.db.WriteContext;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ final class Verifier {
         createScratch(connection, scratch, manifest);
         try {
             BackupReader.load(id, file, manifest, connection,
-                    table -> scratch + "." + BackedUpTable.quote(table.tableName()));
+                    table -> scratch + "." + SqlNames.identifier(table.tableName()));
         } catch (InvalidBackupException e) {
             checks.add(Check.failed("sha256", e.problem()));
             return;
@@ -76,7 +77,7 @@ final class Verifier {
         checks.add(Check.passed("restore", "every section restored into scratch schema " + scratch
                 + ", built like the live tables with their keys, unique indexes and checks; dropped afterwards"));
         compare(manifest, connection, scratch, checks);
-        UserIds erased = ErasedUsers.in(connection, manifest, table -> scratch + "." + BackedUpTable.quote(table.tableName()));
+        UserIds erased = ErasedUsers.in(connection, manifest, table -> scratch + "." + SqlNames.identifier(table.tableName()));
         checks.add(Check.passed("erasures", erasuresDetail(manifest, erased)));
     }
 
@@ -125,7 +126,7 @@ final class Verifier {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + scratch);
             for (Section section : manifest.sections()) {
-                String table = BackedUpTable.quote(section.table());
+                String table = SqlNames.identifier(section.table());
                 statement.execute("CREATE TABLE " + scratch + "." + table + " (LIKE " + table + " INCLUDING ALL)");
             }
         }
@@ -134,7 +135,7 @@ final class Verifier {
     private static void compare(Manifest manifest, Connection connection, String scratch, List<Check> checks)
             throws SQLException {
         for (Section section : manifest.sections()) {
-            TableChecksums.Sum sum = TableChecksums.of(connection, scratch + "." + BackedUpTable.quote(section.table()),
+            TableChecksums.Sum sum = TableChecksums.of(connection, scratch + "." + SqlNames.identifier(section.table()),
                     section.columns());
             String name = section.table();
             checks.add(sum.rows() == section.rows()

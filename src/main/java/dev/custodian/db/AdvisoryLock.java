@@ -59,9 +59,9 @@ public final class AdvisoryLock implements AutoCloseable {
         return """
                 EXISTS (SELECT 1 FROM pg_locks l
                          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-                           AND l.classid = %d AND l.objid = hashtext('%s')::oid
+                           AND l.classid = %d AND l.objid = hashtext(%s)::oid
                            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
-                """.formatted(CLASS_ID, name.replace("'", "''"));
+                """.formatted(CLASS_ID, SqlNames.literal(name));
     }
 
     /** The connection holding the lock, for short statements of the holder itself (autocommit). */

@@ -68,7 +68,7 @@ public final class AppRoleGrants {
             try (ResultSet row = query.executeQuery()) {
                 if (!row.next()) {
                     throw new IllegalArgumentException("role '" + role + "' does not exist; create it first, for example"
-                            + " CREATE ROLE \"" + role.replace("\"", "\"\"") + "\" LOGIN PASSWORD '...'");
+                            + " CREATE ROLE " + SqlNames.identifier(role) + " LOGIN PASSWORD '...'");
                 }
                 List<String> statements = List.of((String[]) row.getArray("grants").getArray());
                 try (Statement statement = connection.createStatement()) {

@@ -31,9 +31,8 @@ public final class Params {
      */
     public static String rowKey(Context ctx, TrackedTable table) {
         String text = ctx.pathParam("key");
-        return table.canonicalKey(text).orElseThrow(() -> new ApiException(ProblemType.BAD_REQUEST, ctx.path() + ": '"
-                + text + "' is not a key of table " + table.name() + ", whose key is of type " + table.keyType()
-                + "; nothing was read or changed",
+        return table.canonicalKey(text).orElseThrow(() -> new ApiException(ProblemType.BAD_REQUEST, ctx.path() + ": "
+                + table.notAKey(text) + "; nothing was read or changed",
                 List.of(new ApiException.FieldError("key", "must be a value of type " + table.keyType())), Map.of()));
     }
 

@@ -1,5 +1,6 @@
 package dev.custodian.tracked;
 
+import dev.custodian.db.SqlNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +46,7 @@ public final class ErasureRegister {
         marker = table.stateIsRow() ? """
                 SELECT custodian.custodian_adopted_append(%s, ?, 'erase', '[{"op": "replace", "path": ""}]',
                                                           '[{"op": "replace", "path": ""}]', NULL, NULL)
-                """.formatted(TrackedTable.literal(table.name())) : """
+                """.formatted(SqlNames.literal(table.name())) : """
                 SELECT custodian_history_append(?%s, ?, now(), 'erase', '[{"op": "replace", "path": ""}]',
                                                 '[{"op": "replace", "path": ""}]', NULL)
                 """.formatted(cast);

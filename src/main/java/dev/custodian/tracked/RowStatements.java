@@ -1,6 +1,7 @@
 package dev.custodian.tracked;
 
 import dev.custodian.db.SqlFile;
+import dev.custodian.db.SqlNames;
 import java.util.stream.Collectors;
 
 /**
@@ -102,7 +103,7 @@ final class RowStatements {
     }
 
     private static String columnNames(TrackedTable table) {
-        return table.columns().stream().map(column -> identifier(table, column)).collect(Collectors.joining(", "));
+        return table.columns().stream().map(column -> SqlNames.identifier(column.name())).collect(Collectors.joining(", "));
     }
 
     private static String columnValues(TrackedTable table) {
@@ -110,12 +111,8 @@ final class RowStatements {
     }
 
     private static String assignments(TrackedTable table) {
-        return table.columns().stream().map(column -> identifier(table, column) + " = " + valueOf(table, column))
+        return table.columns().stream().map(column -> SqlNames.identifier(column.name()) + " = " + valueOf(table, column))
                 .collect(Collectors.joining(", "));
-    }
-
-    private static String identifier(TrackedTable table, TrackedTable.Column column) {
-        return table.stateIsRow() ? '"' + column.name().replace("\"", "\"\"") + '"' : column.name();
     }
 
     /**
@@ -125,7 +122,7 @@ final class RowStatements {
      */
     private static String valueOf(TrackedTable table, TrackedTable.Column column) {
         if (table.stateIsRow()) {
-            return "(jsonb_populate_record(NULL::" + table.relation() + ", s.state))." + identifier(table, column);
+            return "(jsonb_populate_record(NULL::" + table.relation() + ", s.state))." + SqlNames.identifier(column.name());
         }
         return column.document()
                 ? "s.state -> '" + column.name() + "'"

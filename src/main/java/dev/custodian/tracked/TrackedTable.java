@@ -1,5 +1,6 @@
 package dev.custodian.tracked;
 
+import dev.custodian.db.SqlNames;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,9 +55,9 @@ public record TrackedTable(String name, String relation, String noun, String key
      */
     public static TrackedTable adopted(String schema, String table, String keyColumn, String keyType,
                                        List<Column> columns) {
-        return new TrackedTable(table, quote(schema) + "." + quote(table), table + " row", quote(keyColumn), keyType,
+        return new TrackedTable(table, SqlNames.identifier(schema) + "." + SqlNames.identifier(table), table + " row", SqlNames.identifier(keyColumn), keyType,
                 columns, false, null, null, "to_jsonb", "to_jsonb",
-                new History("custodian.changes", "table_name = " + literal(table), "row_key", "text", false));
+                new History("custodian.changes", "table_name = " + SqlNames.literal(table), "row_key", "text", false));
     }
 
     /**
@@ -79,6 +80,11 @@ public record TrackedTable(String name, String relation, String noun, String key
         } catch (NumberFormatException notANumber) {
             return null;
         }
+    }
+
+    /** Why {@code text} is refused as a key of this table, for a person: the table and the key's type. */
+    public String notAKey(String text) {
+        return "'" + text + "' is not a key of table " + name + ", whose key is of type " + keyType;
     }
 
     /** Whether a row's state is the row itself, written back column by column from it. */
@@ -121,14 +127,5 @@ public record TrackedTable(String name, String relation, String noun, String key
         public String key(String h) {
             return h + "." + keyColumn;
         }
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    /** {@code text} as an SQL string literal. */
-    static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 }
