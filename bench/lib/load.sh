@@ -25,11 +25,12 @@ write_custodian_scripts() {
         echo "-- W1 (a): ${users_sql#"$REPO"/}/merge-patch.sql, parameters substituted by bench/run."
         echo '\set id random(1, :users)'
         echo '\set phone random(1000, 9999)'
-        # the patch, actor, request id, allow_removal, named removals, user id, If-Match (twice).
+        # the patch, actor, request id, allow_removal, named removals, the data keys of the
+        # patch, user id, If-Match (twice).
         # The actor is split after its colon, or pgbench would read ':bench' as a variable.
         substitute_parameters "$users_sql/merge-patch.sql" \
             "('{\"data\": {\"phone\": \"+1415555' || :phone::text || '\"}}')" "('token:' || 'bench')" "'$REQUEST_ID'" \
-            "'off'" "'[]'" :id NULL NULL
+            "'off'" "'[]'" "'{phone}'" :id NULL NULL
     } >"$WORK/w1-custodian.sql"
     {
         echo "-- W3 (a): ${users_sql#"$REPO"/}/read.sql, parameters substituted by bench/run."
@@ -43,7 +44,7 @@ write_custodian_scripts() {
         echo '\set value random(1, 1000000)'
         substitute_parameters "$users_sql/merge-patch.sql" \
             "(jsonb_build_object('data', jsonb_build_object('k' || lpad(:key::text, 5, '0'), 'changed ' || :value::text)))" \
-            "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" :id NULL NULL
+            "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" "ARRAY['k' || lpad(:key::text, 5, '0')]" :id NULL NULL
     } >"$WORK/w6-custodian.sql"
 }
 

@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
@@ -259,19 +261,35 @@ public final class TrackedWrites {
             statement.setString(3, context.requestId());
             statement.setString(4, context.allowRemoval() ? "on" : "off");
             statement.setString(5, context.removingJson());
-            statement.setString(6, key);
+            statement.setArray(6, connection.createArrayOf("text", dataKeys(patch)));
+            statement.setString(7, key);
             if (ifMatch.isPresent()) {
-                statement.setLong(7, ifMatch.getAsLong());
                 statement.setLong(8, ifMatch.getAsLong());
+                statement.setLong(9, ifMatch.getAsLong());
             } else {
-                statement.setNull(7, Types.BIGINT);
                 statement.setNull(8, Types.BIGINT);
+                statement.setNull(9, Types.BIGINT);
             }
         });
         if (merged.isPresent()) {
             return merged.get();
         }
         throw missOf(connection, key, ifMatch);
+    }
+
+    /**
+     * The top-level keys of the patch's data, which the merge declares to the write trigger as
+     * the only members it changes; none when data is absent or not an object (the trigger then
+     * compares the whole document).
+     */
+    private static String[] dataKeys(ObjectNode patch) {
+        JsonNode data = patch.get("data");
+        if (data == null || !data.isObject()) {
+            return new String[0];
+        }
+        List<String> keys = new ArrayList<>(data.size());
+        data.fieldNames().forEachRemaining(keys::add);
+        return keys.toArray(String[]::new);
     }
 
     /** After a conditional statement touched nothing: tells a missing row (404) from another version (412). */

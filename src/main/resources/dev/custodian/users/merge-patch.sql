@@ -7,7 +7,10 @@
 -- those go.
 -- Parameters: the merge patch of the user's state ({"name"?, "email"?, "data"?}), actor,
 -- request id, allow_removal ('on' only with If-Match), the paths the patch names for removal
--- (a JSON array of pointers), user id, If-Match version or null (twice).
+-- (a JSON array of pointers), the top-level keys of the patch's data (a text array, empty when
+-- data is not an object), user id, If-Match version or null (twice). The keys come from the
+-- service, which has the patch parsed already: listing them here took a sub-select, planned
+-- in every execution (24,000 of a write's 930,000 instructions).
 UPDATE users
    SET name = coalesce(request.patch ->> 'name', users.name),
        email = coalesce(request.patch ->> 'email', users.email),
@@ -17,9 +20,6 @@ UPDATE users
                        set_config('custodian.request_id', ?, true),
                        set_config('custodian.allow_removal', ?, true),
                        set_config('custodian.removing', ?, true),
-                       set_config('custodian.changed_keys',
-                                  CASE WHEN jsonb_typeof(request.patch -> 'data') = 'object'
-                                       THEN ARRAY(SELECT jsonb_object_keys(request.patch -> 'data'))::text
-                                       ELSE '{}' END, true)) AS context
+                       set_config('custodian.changed_keys', ?::text[]::text, true)) AS context
  WHERE users.id = ?::bigint AND users.deleted_at IS NULL AND (?::bigint IS NULL OR users.version = ?::bigint)
 RETURNING users.id::text AS key, users.version, custodian_user_json(users) AS json, false AS deleted
