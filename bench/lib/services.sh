@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Databases and the two services under test. Sourced by bench/run.
+# Databases and the two services under test. Sourced by bench/run, bench/sql-run and bench/write-cost.
 
 # The server's address with another database: url_for DATABASE [SCHEME].
 url_for() {
@@ -185,4 +185,32 @@ seed_classic() {
     expect_ok -H 'Content-Type: application/json' -d '{"phonenumber":"+14155550101"}' \
         "$url/v2w/phone-number/update/1"
     expect_ok "$url/users/$USERS"
+}
+
+# --- a database without the service (bench/sql-run, bench/write-cost) -----------------------
+
+# The migrations as Flyway applies them: into the schema custodian, versioned files by version,
+# then repeatable ones by description, then the afterMigrate callback, each in a transaction of
+# its own, with Flyway's placeholders replaced.
+migrate() {
+    local url=$1 file
+    psql "$url" -XqAc 'CREATE SCHEMA custodian' >>"$WORK/migrate.log" 2>&1 || die "could not create schema custodian"
+    {
+        find "$REPO/src/main/resources/db/migration" -name 'V*__*.sql' -printf '%f\n' | sort -t_ -k1.2,1n
+        find "$REPO/src/main/resources/db/migration" -name 'R__*.sql' -printf '%f\n' | sort
+        echo afterMigrate.sql
+    } | while read -r file; do
+        sed -e 's/\${flyway:defaultSchema}/custodian/g' -e 's/\${flyway:table}/flyway_schema_history/g' \
+            -e 's/\${ddlGuardInstaller}/a superuser/g' "$REPO/src/main/resources/db/migration/$file" |
+            PGOPTIONS="$CUSTODIAN_PGOPTIONS -c custodian.allow_ddl=on" psql "$url" -Xq -1 -v ON_ERROR_STOP=1 -f - \
+                >>"$WORK/migrate.log" 2>&1 || die "migration $file failed: $(tail -n 5 "$WORK/migrate.log")"
+    done
+}
+
+seed() {
+    local url=$1
+    say "seeding $USERS users and $WIDE_USERS users with 10,000 keys, and the bare copy for (b)"
+    PGOPTIONS="$CUSTODIAN_PGOPTIONS" psql "$url" -Xq -v ON_ERROR_STOP=1 -v users="$USERS" -v wide_users="$WIDE_USERS" -v classic=false \
+        -f "$BENCH_DIR/sql/seed.sql" -f "$BENCH_DIR/sql/wide-users.sql" -f "$BENCH_DIR/sql/bare-tables.sql" \
+        >"$WORK/seed.log" 2>&1 || die "seeding failed: $(tail -n 5 "$WORK/seed.log")"
 }
