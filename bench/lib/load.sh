@@ -25,12 +25,12 @@ write_custodian_scripts() {
         echo "-- W1 (a): ${users_sql#"$REPO"/}/merge-patch.sql, parameters substituted by bench/run."
         echo '\set id random(1, :users)'
         echo '\set phone random(1000, 9999)'
-        # the patch, actor, request id, allow_removal, named removals, the data keys of the
-        # patch, user id, If-Match (twice).
+        # the patch (three times), user id, If-Match (twice), actor, request id, allow_removal,
+        # named removals, the data keys of the patch.
         # The actor is split after its colon, or pgbench would read ':bench' as a variable.
-        substitute_parameters "$users_sql/merge-patch.sql" \
-            "('{\"data\": {\"phone\": \"+1415555' || :phone::text || '\"}}')" "('token:' || 'bench')" "'$REQUEST_ID'" \
-            "'off'" "'[]'" "'{phone}'" :id NULL NULL
+        local w1_patch="('{\"data\": {\"phone\": \"+1415555' || :phone::text || '\"}}')"
+        substitute_parameters "$users_sql/merge-patch.sql" "$w1_patch" "$w1_patch" "$w1_patch" :id NULL NULL \
+            "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" "'{phone}'"
     } >"$WORK/w1-custodian.sql"
     {
         echo "-- W3 (a): ${users_sql#"$REPO"/}/read.sql, parameters substituted by bench/run."
@@ -42,9 +42,9 @@ write_custodian_scripts() {
         echo '\set id random(:users + 1, :users + :wide_users)'
         echo '\set key 10 * random(0, 999) + random(1, 9)'
         echo '\set value random(1, 1000000)'
-        substitute_parameters "$users_sql/merge-patch.sql" \
-            "(jsonb_build_object('data', jsonb_build_object('k' || lpad(:key::text, 5, '0'), 'changed ' || :value::text)))" \
-            "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" "ARRAY['k' || lpad(:key::text, 5, '0')]" :id NULL NULL
+        local w6_patch="(jsonb_build_object('data', jsonb_build_object('k' || lpad(:key::text, 5, '0'), 'changed ' || :value::text)))"
+        substitute_parameters "$users_sql/merge-patch.sql" "$w6_patch" "$w6_patch" "$w6_patch" :id NULL NULL \
+            "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" "ARRAY['k' || lpad(:key::text, 5, '0')]"
     } >"$WORK/w6-custodian.sql"
 }
 

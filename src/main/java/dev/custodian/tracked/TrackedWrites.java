@@ -256,20 +256,23 @@ public final class TrackedWrites {
     private Result mergeStatement(Connection connection, WriteContext context, String key, ObjectNode patch,
                                   OptionalLong ifMatch) throws SQLException {
         Optional<Result> merged = single(connection, sql.merge, statement -> {
-            statement.setString(1, Json.write(patch));
-            statement.setString(2, context.actor());
-            statement.setString(3, context.requestId());
-            statement.setString(4, context.allowRemoval() ? "on" : "off");
-            statement.setString(5, context.removingJson());
-            statement.setArray(6, connection.createArrayOf("text", dataKeys(patch)));
-            statement.setString(7, key);
+            String patchJson = Json.write(patch);
+            statement.setString(1, patchJson);
+            statement.setString(2, patchJson);
+            statement.setString(3, patchJson);
+            statement.setString(4, key);
             if (ifMatch.isPresent()) {
-                statement.setLong(8, ifMatch.getAsLong());
-                statement.setLong(9, ifMatch.getAsLong());
+                statement.setLong(5, ifMatch.getAsLong());
+                statement.setLong(6, ifMatch.getAsLong());
             } else {
-                statement.setNull(8, Types.BIGINT);
-                statement.setNull(9, Types.BIGINT);
+                statement.setNull(5, Types.BIGINT);
+                statement.setNull(6, Types.BIGINT);
             }
+            statement.setString(7, context.actor());
+            statement.setString(8, context.requestId());
+            statement.setString(9, context.allowRemoval() ? "on" : "off");
+            statement.setString(10, context.removingJson());
+            statement.setArray(11, connection.createArrayOf("text", dataKeys(patch)));
         });
         if (merged.isPresent()) {
             return merged.get();
