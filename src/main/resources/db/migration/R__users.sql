@@ -21,12 +21,17 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 -- The API representation of a user, built where the data lives so reads return stored
--- JSON text without parsing it in the service.
+-- JSON text without parsing it in the service. The text json_build_object would write, member
+-- for member and space for space, written with format(): json_build_object looks up the type
+-- of each of its fourteen arguments on every call (callgrind, W3's statement: 140k
+-- instructions a read with it, 124k with this; a W1 write 16k fewer too). Every value is
+-- of a column that cannot be NULL: the numbers print as JSON numbers, name and email are
+-- escaped by to_json, data is jsonb's own text, and the times hold no character to escape.
 CREATE OR REPLACE FUNCTION custodian_user_json(u users) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT json_build_object(
-        'id', u.id, 'name', u.name, 'email', u.email, 'data', u.data, 'version', u.version,
-        'createdAt', custodian_time(u.created_at), 'updatedAt', custodian_time(u.updated_at))::text
+    SELECT format('{"id" : %s, "name" : %s, "email" : %s, "data" : %s, "version" : %s, "createdAt" : "%s", "updatedAt" : "%s"}',
+                  u.id, to_json(u.name), to_json(u.email), u.data, u.version,
+                  custodian_time(u.created_at), custodian_time(u.updated_at))
 $$;
 
 -- The rules of every users row, whoever writes it: a name of 1 to 200 characters, an email of
