@@ -20,6 +20,7 @@ import dev.custodian.http.ProblemResponses;
 import dev.custodian.jobs.JobRoutes;
 import dev.custodian.jobs.Jobs;
 import dev.custodian.http.RequestIds;
+import dev.custodian.http.RequestThreads;
 import dev.custodian.ops.OperationsRoutes;
 import dev.custodian.ops.SchemaGate;
 import dev.custodian.ops.RequestObserver;
@@ -72,6 +73,7 @@ public final class Application {
             // read allocated (README, "What bounds the numbers"). Jetty's own buffer is unchanged.
             config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
             config.router.treatMultipleSlashesAsSingleSlash = true;
+            config.jetty.threadPool = RequestThreads.forConnections(settings.poolSize());
             config.requestLogger.http(observer);
             config.events.handlerAdded(observer::handlerAdded);
             config.events.handlerAdded(routes::accept);
