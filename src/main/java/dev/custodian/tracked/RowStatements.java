@@ -125,7 +125,7 @@ final class RowStatements {
             return "(jsonb_populate_record(NULL::" + table.relation() + ", s.state))." + SqlNames.identifier(column.name());
         }
         return column.document()
-                ? "s.state -> '" + column.name() + "'"
-                : "(s.state ->> '" + column.name() + "')::" + column.type();
+                ? "s.state -> " + SqlNames.literal(column.name())
+                : "(s.state ->> " + SqlNames.literal(column.name()) + ")::" + column.type();
     }
 }

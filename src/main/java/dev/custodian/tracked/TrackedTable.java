@@ -55,8 +55,8 @@ public record TrackedTable(String name, String relation, String noun, String key
      */
     public static TrackedTable adopted(String schema, String table, String keyColumn, String keyType,
                                        List<Column> columns) {
-        return new TrackedTable(table, SqlNames.identifier(schema) + "." + SqlNames.identifier(table), table + " row", SqlNames.identifier(keyColumn), keyType,
-                columns, false, null, null, "to_jsonb", "to_jsonb",
+        return new TrackedTable(table, SqlNames.identifier(schema) + "." + SqlNames.identifier(table), table + " row",
+                SqlNames.identifier(keyColumn), keyType, columns, false, null, null, "to_jsonb", "to_jsonb",
                 new History("custodian.changes", "table_name = " + SqlNames.literal(table), "row_key", "text", false));
     }
 
