@@ -5,7 +5,9 @@
 -- pinned to Custodian's schema (pg_temp last, as for the SECURITY DEFINER ones): it then finds
 -- custodian.users and never an application's public.users, whatever the session's path.
 -- Functions the service calls are not pinned: its connections resolve Custodian's schema first,
--- and a pinned SQL function could no longer be inlined.
+-- and a pinned SQL function could no longer be inlined. Nor is custodian_guard_bulk, the one
+-- trigger function that names everything it calls with Custodian's schema (R__guards.sql says
+-- why).
 --
 -- CREATE OR REPLACE FUNCTION drops a pin, so the repeatable migrations that define trigger
 -- functions leave them unpinned until this runs again, right after them; functions already
@@ -20,6 +22,7 @@ BEGIN
           FROM pg_catalog.pg_proc AS p
          WHERE p.pronamespace = current_schema()::regnamespace
            AND p.prorettype = 'pg_catalog.trigger'::regtype
+           AND p.proname <> 'custodian_guard_bulk'
            AND NOT coalesce(pinned = ANY (p.proconfig), false)
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', trigger_function, current_schema());

@@ -55,6 +55,30 @@ class BulkGuardTest {
     }
 
     @Test
+    void theGuardKeepsCustodiansRuleWhateverTheSessionsSearchPath() throws SQLException {
+        // A function of the guard's name, first in the session's path, that would confirm any
+        // number of rows: the guard must not find it instead of Custodian's own.
+        autocommit(db, "CREATE FUNCTION public.custodian_allowed_rows() RETURNS bigint LANGUAGE sql AS 'SELECT 1000::bigint'");
+
+        ServerErrorMessage error = refusal(() -> transaction(db, connection -> {
+            run(connection, "SET LOCAL search_path = public, custodian");
+            run(connection, UPPER_ALL);
+        }));
+
+        assertThat(error.getSQLState()).isEqualTo("CU002");
+        assertThat(error.getMessage()).isEqualTo("this UPDATE would change 3 rows of users,"
+                + " and a statement touching more than one row needs confirmation");
+        assertThat(names()).containsExactly("Ann", "Bob", "Cat");
+
+        transaction(db, connection -> {
+            run(connection, "SET LOCAL search_path = public");
+            run(connection, "SET LOCAL custodian.allow_rows = '3'");
+            assertThat(run(connection, "UPDATE custodian.users SET name = upper(name)")).isEqualTo(3);
+        });
+        assertThat(names()).containsExactly("ANN", "BOB", "CAT");
+    }
+
+    @Test
     void confirmingFewerRowsThanTouchedIsRefused() {
         ServerErrorMessage error = refusal(() -> transaction(db, connection -> {
             run(connection, "SET LOCAL custodian.allow_rows = '2'");
