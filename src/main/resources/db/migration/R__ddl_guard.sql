@@ -14,7 +14,8 @@
 --   * the tables adopted from other applications (custodian adopt, docs/adopting.md);
 --   * what belongs to those tables: columns, indexes, constraints, triggers, column defaults,
 --     identity sequences, rules;
---   * the functions of that schema named custodian_*, and the guard's own schema.
+--   * the functions and domains of that schema named custodian_* (a domain holds the rules of
+--     the columns of its type), and the guard's own schema.
 -- Everything else is left alone: other applications' tables, other schemas (a backup
 -- verification restores into a scratch schema), temporary tables, and new objects (an index or
 -- trigger added to users, a new function). Adding an index, commenting, granting and reindexing
@@ -126,6 +127,10 @@ BEGIN
                 SELECT 'pg_catalog.pg_proc'::regclass, p.oid
                   FROM pg_catalog.pg_proc AS p JOIN home ON p.pronamespace = home.oid
                  WHERE p.proname LIKE 'custodian\_%'
+                UNION ALL
+                SELECT 'pg_catalog.pg_type'::regclass, t.oid
+                  FROM pg_catalog.pg_type AS t JOIN home ON t.typnamespace = home.oid
+                 WHERE t.typname LIKE 'custodian\_%' AND t.typtype = 'd'
                 UNION ALL
                 SELECT 'pg_catalog.pg_proc'::regclass, p.oid
                   FROM pg_catalog.pg_proc AS p JOIN guard ON p.pronamespace = guard.oid) AS o(classid, objid)

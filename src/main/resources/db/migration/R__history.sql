@@ -14,64 +14,9 @@
 -- users_40_write records an UPDATE, users_50_history an INSERT or DELETE, and
 -- users_95_history_truncate a delete per row of a confirmed TRUNCATE.
 
--- The rules every entry of user_changes keeps, whoever writes it (a trigger, the owner in psql,
--- a restore): its source and op are known words, and changes and undo are arrays of
--- operations. The table's one CHECK constraint, user_changes_rules, calls this; a broken rule
--- is refused with SQLSTATE 23514 (check_violation), as a plain CHECK would be, naming the
--- rule. Malformed values are not personal data, so the DETAIL quotes them.
---
--- A function rather than four CHECK expressions because of what each costs a write:
--- PostgreSQL reads a table's CHECK expressions from their stored text and plans them again
--- in every statement that writes the table, the history INSERT of every write included,
--- while a PL/pgSQL function keeps its own expressions compiled for the session (measured,
--- callgrind, one W1 write: 1,076k instructions with the four expressions, 987k with this
--- function; docs/operations.md, "What a write costs"). It is a custodian_* function of the
--- schema, so the DDL guard protects it as it protects the constraint that calls it.
-CREATE OR REPLACE FUNCTION custodian_history_entry_rules(source text, op text, changes jsonb, undo jsonb)
-RETURNS boolean
--- STABLE, as format() is, which the refusals use.
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-BEGIN
-    IF source NOT IN ('api', 'sql') THEN
-        RAISE check_violation USING TABLE = 'user_changes', CONSTRAINT = 'user_changes_rules', COLUMN = 'source',
-            MESSAGE = 'new row for relation "user_changes" violates check constraint "user_changes_rules"',
-            DETAIL = format('source must be api or sql, not %L.', source);
-    END IF;
-    IF op NOT IN ('create', 'update', 'replace', 'delete', 'revert', 'rollback', 'restore', 'erase') THEN
-        RAISE check_violation USING TABLE = 'user_changes', CONSTRAINT = 'user_changes_rules', COLUMN = 'op',
-            MESSAGE = 'new row for relation "user_changes" violates check constraint "user_changes_rules"',
-            DETAIL = format('op must be create, update, replace, delete, revert, rollback, restore or erase, not %L.', op);
-    END IF;
-    IF jsonb_typeof(changes) <> 'array' OR jsonb_typeof(undo) <> 'array' THEN
-        RAISE check_violation USING TABLE = 'user_changes', CONSTRAINT = 'user_changes_rules',
-            MESSAGE = 'new row for relation "user_changes" violates check constraint "user_changes_rules"',
-            DETAIL = 'changes and undo must be JSON arrays of operations.';
-    END IF;
-    RETURN true;
-END $$;
-
-COMMENT ON FUNCTION custodian_history_entry_rules(text, text, jsonb, jsonb) IS
-    'The rules of a user_changes entry, checked by its constraint user_changes_rules: known source and op, changes and undo arrays.';
-
--- The four CHECK expressions of V3__history.sql and V9__erasure.sql give way to the one
--- constraint that calls the function above; once, on the first run of this file that finds
--- them. A later edit of the function needs no new constraint: CREATE OR REPLACE keeps it the
--- function the constraint calls (rows already stored are not checked again). NOT VALID: the
--- rows already stored passed the very same rules under the constraints this one replaces, and
--- checking them again would hold every writer off (ALTER TABLE's exclusive lock, until Flyway
--- commits) for a scan of the whole history, on the first start after an upgrade.
-DO $rules$
-BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
-                    WHERE conrelid = 'user_changes'::regclass AND conname = 'user_changes_rules') THEN
-        ALTER TABLE user_changes
-            DROP CONSTRAINT IF EXISTS user_changes_source_check,
-            DROP CONSTRAINT IF EXISTS user_changes_op_check,
-            DROP CONSTRAINT IF EXISTS user_changes_changes_check,
-            DROP CONSTRAINT IF EXISTS user_changes_undo_check,
-            ADD CONSTRAINT user_changes_rules CHECK (custodian_history_entry_rules(source, op, changes, undo)) NOT VALID;
-    END IF;
-END $rules$;
+-- The rules every entry of user_changes keeps are the domains of its columns
+-- (V17__history_entry_domains.sql); the function its CHECK constraint called before them goes.
+DROP FUNCTION IF EXISTS custodian_history_entry_rules(text, text, jsonb, jsonb);
 
 -- The state of a user row as history describes it. STABLE, as jsonb_build_object is.
 CREATE OR REPLACE FUNCTION custodian_history_state(u users) RETURNS jsonb

@@ -41,6 +41,8 @@ class DdlGuardTest {
                 UNION ALL SELECT 'rule ' || rulename FROM pg_rules WHERE tablename = 'users'
                 UNION ALL SELECT 'function ' || oid::regprocedure || ' ' || md5(prosrc) FROM pg_proc
                            WHERE proname LIKE 'custodian\\_%' OR pronamespace = 'custodian_ddl_guard'::regnamespace
+                UNION ALL SELECT 'domain constraint ' || contypid::regtype || ' ' || pg_get_constraintdef(oid)
+                            FROM pg_constraint WHERE contypid <> 0
                 UNION ALL SELECT 'schema ' || nspname FROM pg_namespace) AS s(part)
             """;
 
@@ -82,6 +84,9 @@ class DdlGuardTest {
             "ALTER TABLE users RENAME TO users_old",
             "ALTER TABLE users ADD COLUMN \"createdAt\" timestamptz",
             "ALTER TABLE user_changes DROP CONSTRAINT user_changes_pkey",
+            "ALTER DOMAIN custodian_entry_op DROP CONSTRAINT op_is_known",
+            "ALTER DOMAIN custodian_entry_source ADD CONSTRAINT api_only CHECK (VALUE = 'api') NOT VALID",
+            "DROP DOMAIN custodian_entry_operations CASCADE",
             "DROP TRIGGER users_50_history ON users",
             "DROP TABLE user_changes",
             "DROP TABLE api_tokens CASCADE",

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * The CHECK rules of users and user_changes, seen from psql: whoever writes a row that breaks
- * one is refused with SQLSTATE 23514 naming the table's constraint and the rule, and nothing
- * is written. Each test works on its own user.
+ * The rules of users and user_changes, seen from psql: whoever writes a row that breaks one is
+ * refused with SQLSTATE 23514, and nothing is written. A users row is refused naming the table's
+ * constraint and the rule; a history entry naming the domain of the column and its constraint.
+ * Each test works on its own user.
  */
 class TableRulesTest {
     private static final String CHECK_VIOLATION = "23514";
@@ -55,14 +56,14 @@ class TableRulesTest {
     void historyEntriesBreakingARuleAreRefusedAndNotWritten() {
         long id = insertUser(db, "Rules", "{}");
 
-        assertRefused(refusal(db, HISTORY_INSERT, id, "web", "update", "[]", "[]"), "user_changes",
-                "user_changes_rules", "source must be api or sql, not 'web'.");
-        assertRefused(refusal(db, HISTORY_INSERT, id, "sql", "tidy", "[]", "[]"), "user_changes",
-                "user_changes_rules", "op must be create, update, replace, delete, revert, rollback, restore or erase, not 'tidy'.");
-        assertRefused(refusal(db, HISTORY_INSERT, id, "sql", "update", "{}", "[]"), "user_changes",
-                "user_changes_rules", "changes and undo must be JSON arrays of operations.");
-        assertRefused(refusal(db, HISTORY_INSERT, id, "sql", "update", "[]", "null"), "user_changes",
-                "user_changes_rules", "changes and undo must be JSON arrays of operations.");
+        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "web", "update", "[]", "[]"),
+                "custodian_entry_source", "source_is_api_or_sql");
+        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "sql", "tidy", "[]", "[]"),
+                "custodian_entry_op", "op_is_known");
+        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "sql", "update", "{}", "[]"),
+                "custodian_entry_operations", "is_an_array_of_operations");
+        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "sql", "update", "[]", "null"),
+                "custodian_entry_operations", "is_an_array_of_operations");
 
         assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE user_id = ?", id)).isEqualTo(1);
     }
@@ -76,6 +77,15 @@ class TableRulesTest {
                 + id + ", 1000, now(), 'sql:owner', 'sql', 'erase', '[]', '[{\"op\": \"remove\", \"path\": \"/data/x\"}]')");
 
         assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE user_id = ?", id)).isEqualTo(1);
+    }
+
+    /** The rules of a history entry are the domains of its columns (V17__history_entry_domains.sql). */
+    private static void assertRefusedByDomain(ServerErrorMessage error, String domain, String constraint) {
+        assertThat(error.getSQLState()).isEqualTo(CHECK_VIOLATION);
+        assertThat(error.getMessage())
+                .isEqualTo("value for domain " + domain + " violates check constraint \"" + constraint + "\"");
+        assertThat(error.getDatatype()).isEqualTo(domain);
+        assertThat(error.getConstraint()).isEqualTo(constraint);
     }
 
     private static void assertRefused(ServerErrorMessage error, String table, String constraint, String detail) {
