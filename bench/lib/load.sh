@@ -25,11 +25,11 @@ write_custodian_scripts() {
         echo "-- W1 (a): ${users_sql#"$REPO"/}/merge-patch.sql, parameters substituted by bench/run."
         echo '\set id random(1, :users)'
         echo '\set phone random(1000, 9999)'
-        # the patch (three times), user id, If-Match (twice), actor, request id, allow_removal,
-        # named removals, the data keys of the patch.
+        # name and email (not in the patch), the patch of data, user id, If-Match (twice), actor,
+        # request id, allow_removal, named removals, the data keys of the patch.
         # The actor is split after its colon, or pgbench would read ':bench' as a variable.
-        local w1_patch="('{\"data\": {\"phone\": \"+1415555' || :phone::text || '\"}}')"
-        substitute_parameters "$users_sql/merge-patch.sql" "$w1_patch" "$w1_patch" "$w1_patch" :id NULL NULL \
+        local w1_patch="('{\"phone\": \"+1415555' || :phone::text || '\"}')"
+        substitute_parameters "$users_sql/merge-patch.sql" NULL NULL "$w1_patch" :id NULL NULL \
             "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" "'{phone}'"
     } >"$WORK/w1-custodian.sql"
     {
@@ -42,8 +42,8 @@ write_custodian_scripts() {
         echo '\set id random(:users + 1, :users + :wide_users)'
         echo '\set key 10 * random(0, 999) + random(1, 9)'
         echo '\set value random(1, 1000000)'
-        local w6_patch="(jsonb_build_object('data', jsonb_build_object('k' || lpad(:key::text, 5, '0'), 'changed ' || :value::text)))"
-        substitute_parameters "$users_sql/merge-patch.sql" "$w6_patch" "$w6_patch" "$w6_patch" :id NULL NULL \
+        local w6_patch="(jsonb_build_object('k' || lpad(:key::text, 5, '0'), 'changed ' || :value::text))"
+        substitute_parameters "$users_sql/merge-patch.sql" NULL NULL "$w6_patch" :id NULL NULL \
             "('token:' || 'bench')" "'$REQUEST_ID'" "'off'" "'[]'" "ARRAY['k' || lpad(:key::text, 5, '0')]"
     } >"$WORK/w6-custodian.sql"
 }

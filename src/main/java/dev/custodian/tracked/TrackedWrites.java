@@ -256,28 +256,41 @@ public final class TrackedWrites {
     private Result mergeStatement(Connection connection, WriteContext context, String key, ObjectNode patch,
                                   OptionalLong ifMatch) throws SQLException {
         Optional<Result> merged = single(connection, sql.merge, statement -> {
-            String patchJson = Json.write(patch);
-            statement.setString(1, patchJson);
-            statement.setString(2, patchJson);
-            statement.setString(3, patchJson);
-            statement.setString(4, key);
-            if (ifMatch.isPresent()) {
-                statement.setLong(5, ifMatch.getAsLong());
-                statement.setLong(6, ifMatch.getAsLong());
-            } else {
-                statement.setNull(5, Types.BIGINT);
-                statement.setNull(6, Types.BIGINT);
+            int parameter = 0;
+            for (TrackedTable.Column column : table.columns()) {
+                statement.setString(++parameter, member(patch, column));
             }
-            statement.setString(7, context.actor());
-            statement.setString(8, context.requestId());
-            statement.setString(9, context.allowRemoval() ? "on" : "off");
-            statement.setString(10, context.removingJson());
-            statement.setArray(11, connection.createArrayOf("text", dataKeys(patch)));
+            statement.setString(++parameter, key);
+            if (ifMatch.isPresent()) {
+                statement.setLong(++parameter, ifMatch.getAsLong());
+                statement.setLong(++parameter, ifMatch.getAsLong());
+            } else {
+                statement.setNull(++parameter, Types.BIGINT);
+                statement.setNull(++parameter, Types.BIGINT);
+            }
+            statement.setString(++parameter, context.actor());
+            statement.setString(++parameter, context.requestId());
+            statement.setString(++parameter, context.allowRemoval() ? "on" : "off");
+            statement.setString(++parameter, context.removingJson());
+            statement.setArray(++parameter, connection.createArrayOf("text", dataKeys(patch)));
         });
         if (merged.isPresent()) {
             return merged.get();
         }
         throw missOf(connection, key, ifMatch);
+    }
+
+    /**
+     * A column's member of the patch as the merge takes it, each by itself so the database parses
+     * only what it merges: a document as JSON text (a JSON null too, which the table's rules
+     * refuse), any other value as its text; null where the patch leaves the column as it is.
+     */
+    private static String member(ObjectNode patch, TrackedTable.Column column) {
+        JsonNode value = patch.get(column.name());
+        if (value == null || (value.isNull() && !column.document())) {
+            return null;
+        }
+        return column.document() ? Json.write(value) : value.asText();
     }
 
     /**
