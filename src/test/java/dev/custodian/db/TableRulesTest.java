@@ -13,16 +13,21 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * The rules of users and user_changes, seen from psql: whoever writes a row that breaks one is
- * refused with SQLSTATE 23514, and nothing is written. A users row is refused naming the table's
- * constraint and the rule; a history entry naming the domain of the column and its constraint.
- * Each test works on its own user.
+ * The rules of users and of the history tables (user_changes, and custodian.changes of the
+ * adopted tables), seen from psql: whoever writes a row that breaks one is refused with SQLSTATE
+ * 23514, and nothing is written. A users row is refused naming the table's constraint and the
+ * rule; a history entry naming the domain of the column and its constraint. Each test works on
+ * its own user or row.
  */
 class TableRulesTest {
     private static final String CHECK_VIOLATION = "23514";
     private static final String HISTORY_INSERT = """
             INSERT INTO user_changes (user_id, version, at, actor, source, op, changes, undo)
             VALUES (?, 1000, now(), 'sql:owner', ?, ?, ?::jsonb, ?::jsonb)""";
+
+    private static final String ADOPTED_HISTORY_INSERT = """
+            INSERT INTO custodian.changes (table_name, row_key, version, at, actor, source, op, changes, undo)
+            VALUES ('rules', ?, 1, now(), 'sql:owner', ?, ?, ?::jsonb, ?::jsonb)""";
 
     private final DataSource db = TestDatabase.shared();
 
@@ -56,16 +61,22 @@ class TableRulesTest {
     void historyEntriesBreakingARuleAreRefusedAndNotWritten() {
         long id = insertUser(db, "Rules", "{}");
 
-        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "web", "update", "[]", "[]"),
-                "custodian_entry_source", "source_is_api_or_sql");
-        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "sql", "tidy", "[]", "[]"),
-                "custodian_entry_op", "op_is_known");
-        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "sql", "update", "{}", "[]"),
-                "custodian_entry_operations", "is_an_array_of_operations");
-        assertRefusedByDomain(refusal(db, HISTORY_INSERT, id, "sql", "update", "[]", "null"),
-                "custodian_entry_operations", "is_an_array_of_operations");
+        assertEntryRulesHold(HISTORY_INSERT, id, "custodian_entry_op");
 
         assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE user_id = ?", id)).isEqualTo(1);
+    }
+
+    @Test
+    void adoptedTablesHistoryEntriesBreakingARuleAreRefused() throws SQLException {
+        String row = "rules-" + System.nanoTime();
+
+        assertEntryRulesHold(ADOPTED_HISTORY_INSERT, row, "custodian_adopted_entry_op");
+
+        // Rolled back: the adoption's own op is one of the adopted history's.
+        TestSql.rolledBack(db, "INSERT INTO custodian.changes (table_name, row_key, version, at, actor, source, op, changes, undo)"
+                + " VALUES ('rules', '" + row + "', 1, now(), 'sql:owner', 'sql', 'adopt', '[]', '[]')");
+
+        assertThat(TestSql.count(db, "SELECT count(*) FROM custodian.changes WHERE row_key = ?", row)).isZero();
     }
 
     @Test
@@ -77,6 +88,17 @@ class TableRulesTest {
                 + id + ", 1000, now(), 'sql:owner', 'sql', 'erase', '[]', '[{\"op\": \"remove\", \"path\": \"/data/x\"}]')");
 
         assertThat(TestSql.count(db, "SELECT count(*) FROM user_changes WHERE user_id = ?", id)).isEqualTo(1);
+    }
+
+    /** Each rule of a history entry broken in turn, in an entry {@code insert} writes under {@code key}. */
+    private void assertEntryRulesHold(String insert, Object key, String opDomain) {
+        assertRefusedByDomain(refusal(db, insert, key, "web", "update", "[]", "[]"),
+                "custodian_entry_source", "source_is_api_or_sql");
+        assertRefusedByDomain(refusal(db, insert, key, "sql", "tidy", "[]", "[]"), opDomain, "op_is_known");
+        assertRefusedByDomain(refusal(db, insert, key, "sql", "update", "{}", "[]"),
+                "custodian_entry_operations", "is_an_array_of_operations");
+        assertRefusedByDomain(refusal(db, insert, key, "sql", "update", "[]", "null"),
+                "custodian_entry_operations", "is_an_array_of_operations");
     }
 
     /** The rules of a history entry are the domains of its columns (V17__history_entry_domains.sql). */
