@@ -6,9 +6,9 @@
 -- paths the patch removes with null (custodian.removing), so the key-loss guard lets exactly
 -- those go.
 -- Parameters: the merge patch's members, one for each column, null where the patch leaves the
--- column as it is: name and email as text, the patch of data as JSON (passed whole, the patch
--- was parsed once for each column: 8,000 instructions each time); user id, If-Match version or
--- null (twice); actor, request id,
+-- column as it is: name and email as text, the patch of data as JSON (so only that is parsed;
+-- passed as the whole patch once for each column, it was parsed three times, 8,000
+-- instructions each); user id, If-Match version or null (twice); actor, request id,
 -- allow_removal ('on' only with If-Match), the paths the patch names for removal (a JSON array
 -- of pointers), the top-level keys of the patch's data (a text array, empty when data is not
 -- an object). The keys come from the service, which has the patch parsed already: listing
