@@ -42,7 +42,8 @@ check_server() {
     fi
     [[ $(psql "$SERVER_URL" -XAtqc 'SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user') == t ]] ||
         die "the role in $SERVER_URL may not create databases; the benchmark creates two and drops them"
-    local needed=$((POOL_SIZE + CLASSIC_POOL_MAX + CONNECTIONS + 5)) free
+    # Custodian's default pool is at most 16 connections.
+    local needed=$((${POOL_SIZE:-16} + ${CLASSIC_POOL_MAX:-${POOL_SIZE:-16}} + CONNECTIONS + 5)) free
     free=$(psql "$SERVER_URL" -XAtqc "SELECT current_setting('max_connections')::int
             - current_setting('superuser_reserved_connections')::int
             - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')")

@@ -122,13 +122,19 @@ start_custodian() {
     CUSTODIAN_DB=custodian_bench_$$
     create_database "$CUSTODIAN_DB"
     local settings=(CUSTODIAN_DATABASE_URL="$(url_for "$CUSTODIAN_DB")" CUSTODIAN_DATA_DIR="$WORK/custodian-data"
-        CUSTODIAN_DB_POOL_SIZE="$POOL_SIZE" CUSTODIAN_HTTP_PORT="$CUSTODIAN_PORT")
+        CUSTODIAN_HTTP_PORT="$CUSTODIAN_PORT")
+    if [[ -n $POOL_SIZE ]]; then
+        settings+=(CUSTODIAN_DB_POOL_SIZE="$POOL_SIZE")
+    fi
     say "starting Custodian on port $CUSTODIAN_PORT (database $CUSTODIAN_DB, JVM options: $JAVA_OPTS)"
     # env and setsid exec java, so $! is the JVM itself and stopping it needs no process tree.
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
     env "${settings[@]}" setsid java $JAVA_OPTS -jar "$jar" serve >"$WORK/custodian.log" 2>&1 &
     CUSTODIAN_PID=$!
     wait_for_http "http://127.0.0.1:$CUSTODIAN_PORT/health" "$CUSTODIAN_PID" "$WORK/custodian.log"
+    POOL_SIZE=$(sed -n 's/.*database: .*, a pool of \([0-9]*\) connections.*/\1/p' "$WORK/custodian.log" | head -n 1)
+    [[ -n $POOL_SIZE ]] || die "Custodian's log does not say how many database connections it has; see $WORK/custodian.log"
+    CLASSIC_POOL_MAX=${CLASSIC_POOL_MAX:-$POOL_SIZE}
     # Started without heap options, serve runs in a child JVM with its memory defaults: that
     # child does the work whose CPU is measured.
     SERVICE_PID=$(pgrep -P "$CUSTODIAN_PID" -f dev.custodian.Main || true)

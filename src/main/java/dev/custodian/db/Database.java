@@ -62,7 +62,7 @@ public final class Database implements AutoCloseable {
                 : Optional.of(embeddedServer.apply(settings.dataDir()));
         try {
             DatabaseUrl url = settings.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
-            log.info("database: {}", url);
+            log.info("database: {}, a pool of {} connections", url, settings.poolSize());
             HikariDataSource pool = pool(url, settings.poolSize(), settings.statementTimeout());
             // A migration may rewrite a whole table: it runs on connections of its own, outside
             // the pool's statement timeout.

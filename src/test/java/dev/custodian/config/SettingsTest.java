@@ -27,6 +27,17 @@ class SettingsTest {
         assertThat(settings.backupMaxAge()).contains(Duration.ofDays(30));
         assertThat(settings.databaseWait()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.poolSize()).isEqualTo(Settings.defaultPoolSize(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Test
+    void thePoolHasTwoConnectionsAProcessorAndTwoMoreFromFourToSixteen() {
+        assertThat(Settings.defaultPoolSize(1)).isEqualTo(4);
+        assertThat(Settings.defaultPoolSize(2)).isEqualTo(6);
+        assertThat(Settings.defaultPoolSize(4)).isEqualTo(10);
+        assertThat(Settings.defaultPoolSize(7)).isEqualTo(16);
+        assertThat(Settings.defaultPoolSize(64)).isEqualTo(16);
+        assertThat(Settings.fromEnvironment(Map.of(Settings.POOL_SIZE, "3")).poolSize()).isEqualTo(3);
     }
 
     @Test
