@@ -132,9 +132,6 @@ start_custodian() {
     env "${settings[@]}" setsid java $JAVA_OPTS -jar "$jar" serve >"$WORK/custodian.log" 2>&1 &
     CUSTODIAN_PID=$!
     wait_for_http "http://127.0.0.1:$CUSTODIAN_PORT/health" "$CUSTODIAN_PID" "$WORK/custodian.log"
-    POOL_SIZE=$(sed -n 's/.*database: .*, a pool of \([0-9]*\) connections.*/\1/p' "$WORK/custodian.log" | head -n 1)
-    [[ -n $POOL_SIZE ]] || die "Custodian's log does not say how many database connections it has; see $WORK/custodian.log"
-    CLASSIC_POOL_MAX=${CLASSIC_POOL_MAX:-$POOL_SIZE}
     # Started without heap options, serve runs in a child JVM with its memory defaults: that
     # child does the work whose CPU is measured.
     SERVICE_PID=$(pgrep -P "$CUSTODIAN_PID" -f dev.custodian.Main || true)
@@ -143,6 +140,12 @@ start_custodian() {
         2>>"$WORK/custodian.log" | tail -n 1) || true
     [[ $BENCH_TOKEN == cus_* ]] || die "could not create a token; see $WORK/custodian.log"
     export BENCH_TOKEN
+    # The connections Custodian took (its default for this machine unless CUSTODIAN_DB_POOL_SIZE
+    # set them), from the pool's own gauge: the classic service gets as many.
+    POOL_SIZE=$(curl -s -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$CUSTODIAN_PORT/metrics" |
+        sed -n 's/^hikaricp_connections_max{pool="custodian"} \([0-9]*\).*/\1/p')
+    [[ -n $POOL_SIZE ]] || die "Custodian's /metrics does not give hikaricp_connections_max of its pool"
+    CLASSIC_POOL_MAX=${CLASSIC_POOL_MAX:-$POOL_SIZE}
 }
 
 seed_custodian() {
