@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code java -jar custodian.jar serve}, with no JVM options, serves from a child JVM with the
- * service's memory defaults; the child never outlives the JVM that was started, whether that
- * one is stopped or killed.
+ * service's memory defaults, and its embedded PostgreSQL with the allocator settings that large
+ * documents need; the child never outlives the JVM that was started, whether that one is stopped
+ * or killed.
  */
 class ServeInSmallHeapTest {
     @TempDir
@@ -46,6 +47,35 @@ class ServeInSmallHeapTest {
         }
     }
 
+    @Test
+    void theEmbeddedPostgresqlOfServeRunsWithTheAllocatorSettingsForLargeDocuments() throws Exception {
+        try (ServiceProcess service = ServiceProcess.serveWithoutJvmOptions(dataDir, Map.of()).awaitReady(Duration.ofMinutes(2))) {
+            assertThat(environment(embeddedPostmaster()))
+                    .contains("MALLOC_MMAP_THRESHOLD_=4194304", "MALLOC_TRIM_THRESHOLD_=16777216");
+        }
+    }
+
+    @Test
+    void allocatorSettingsOfTheOperatorAreLeftAsTheyAre() throws Exception {
+        var environment = Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=8388608");
+
+        try (ServiceProcess service = ServiceProcess.serveWithoutJvmOptions(dataDir, environment).awaitReady(Duration.ofMinutes(2))) {
+            assertThat(environment(embeddedPostmaster()))
+                    .contains("GLIBC_TUNABLES=glibc.malloc.trim_threshold=8388608")
+                    .noneMatch(variable -> variable.startsWith("MALLOC_"));
+        }
+    }
+
+    /** The embedded PostgreSQL's postmaster, by the pid its data directory records. */
+    private ProcessHandle embeddedPostmaster() throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+        return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no postmaster with pid " + pid));
+    }
+
+    private static List<String> environment(ProcessHandle process) throws IOException {
+        return procEntries(process, "environ");
+    }
+
     private static ProcessHandle servingChild(ServiceProcess service) {
         List<ProcessHandle> children = service.handle().children().filter(ServeInSmallHeapTest::isJava).toList();
         assertThat(children).as("the JVM that serves").hasSize(1);
@@ -54,7 +84,11 @@ class ServeInSmallHeapTest {
 
     /** The arguments as the kernel has them: ProcessHandle.Info leaves out a command line this long. */
     private static List<String> commandLine(ProcessHandle process) throws IOException {
-        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+        return procEntries(process, "cmdline");
+    }
+
+    private static List<String> procEntries(ProcessHandle process, String file) throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), file));
         return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
     }
 
