@@ -2,6 +2,7 @@ package dev.custodian;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.custodian.testing.EmbeddedCluster;
 import dev.custodian.testing.ServiceProcess;
 import dev.custodian.testing.TestDatabase;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class ServeInSmallHeapTest {
     @Test
     void theEmbeddedPostgresqlOfServeRunsWithTheAllocatorSettingsForLargeDocuments() throws Exception {
         try (ServiceProcess service = ServiceProcess.serveWithoutJvmOptions(dataDir, Map.of()).awaitReady(Duration.ofMinutes(2))) {
-            assertThat(environment(embeddedPostmaster()))
+            assertThat(environment(EmbeddedCluster.postmaster(dataDir)))
                     .contains("MALLOC_MMAP_THRESHOLD_=4194304", "MALLOC_TRIM_THRESHOLD_=16777216");
         }
     }
@@ -60,16 +61,10 @@ class ServeInSmallHeapTest {
         var environment = Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=8388608");
 
         try (ServiceProcess service = ServiceProcess.serveWithoutJvmOptions(dataDir, environment).awaitReady(Duration.ofMinutes(2))) {
-            assertThat(environment(embeddedPostmaster()))
+            assertThat(environment(EmbeddedCluster.postmaster(dataDir)))
                     .contains("GLIBC_TUNABLES=glibc.malloc.trim_threshold=8388608")
                     .noneMatch(variable -> variable.startsWith("MALLOC_"));
         }
-    }
-
-    /** The embedded PostgreSQL's postmaster, by the pid its data directory records. */
-    private ProcessHandle embeddedPostmaster() throws IOException {
-        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
-        return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no postmaster with pid " + pid));
     }
 
     private static List<String> environment(ProcessHandle process) throws IOException {

@@ -19,7 +19,8 @@ import java.util.Map;
  * alone: the threshold alone still gives the heap back, and the trim alone maps every block.
  *
  * <p>What it costs: a backend keeps up to 16 MiB it has freed instead of giving it back, measured
- * 6–8 MB more per backend that writes wide documents. Blocks from 4 MiB up are mapped as before.
+ * about 8 MB more per backend that writes wide documents. Blocks from 4 MiB up are mapped as
+ * before.
  */
 public final class PostgresAllocator {
     /**

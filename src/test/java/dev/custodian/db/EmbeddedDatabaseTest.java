@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.custodian.config.DatabaseUrl;
 import dev.custodian.config.Settings;
 import dev.custodian.config.SettingsException;
+import dev.custodian.testing.EmbeddedCluster;
 import dev.custodian.testing.TestSql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.custodian.config.Settings;
+import dev.custodian.testing.EmbeddedCluster;
 import dev.custodian.testing.ServiceProcess;
 import dev.custodian.testing.TestSql;
 import java.nio.file.Path;

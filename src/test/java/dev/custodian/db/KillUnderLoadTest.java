@@ -2,6 +2,7 @@ package dev.custodian.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.custodian.testing.EmbeddedCluster;
 import dev.custodian.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.custodian.db;
+package dev.custodian.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,19 +17,19 @@ import java.util.stream.Stream;
  * processes from {@code postmaster.pid} (PostgreSQL's documented lock file: pid on the first
  * line, port on the fourth, see https://www.postgresql.org/docs/current/storage-file-layout.html).
  */
-final class EmbeddedCluster {
+public final class EmbeddedCluster {
     private EmbeddedCluster() {
     }
 
-    static Path pidFile(Path dataDir) {
+    public static Path pidFile(Path dataDir) {
         return dataDir.resolve("postgres").resolve("postmaster.pid");
     }
 
-    static Path passwordFile(Path dataDir) {
+    public static Path passwordFile(Path dataDir) {
         return dataDir.resolve("postgres-password");
     }
 
-    static String password(Path dataDir) {
+    public static String password(Path dataDir) {
         try {
             return Files.readString(passwordFile(dataDir)).strip();
         } catch (IOException e) {
@@ -38,7 +38,7 @@ final class EmbeddedCluster {
     }
 
     /** A plain client of the cluster over TCP, as any local process could try. */
-    static Connection connect(Path dataDir, String user, String password) throws SQLException {
+    public static Connection connect(Path dataDir, String user, String password) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         if (password != null) {
@@ -47,23 +47,23 @@ final class EmbeddedCluster {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port(dataDir) + "/postgres", properties);
     }
 
-    static ProcessHandle postmaster(Path dataDir) {
+    public static ProcessHandle postmaster(Path dataDir) {
         long pid = Long.parseLong(pidFileLine(dataDir, 0));
         return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no PostgreSQL process " + pid));
     }
 
-    static int port(Path dataDir) {
+    public static int port(Path dataDir) {
         return Integer.parseInt(pidFileLine(dataDir, 3));
     }
 
     /** The postmaster and every process it started (backends, WAL writer, checkpointer, ...). */
-    static List<ProcessHandle> processes(Path dataDir) {
+    public static List<ProcessHandle> processes(Path dataDir) {
         ProcessHandle postmaster = postmaster(dataDir);
         return Stream.concat(postmaster.descendants(), Stream.of(postmaster)).toList();
     }
 
     /** SIGKILL to every process given, children first, as closely together as the JVM allows; then waits for them to be gone. */
-    static void killAll(List<ProcessHandle> processes) throws Exception {
+    public static void killAll(List<ProcessHandle> processes) throws Exception {
         processes.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle process : processes) {
             process.onExit().get(30, TimeUnit.SECONDS);
